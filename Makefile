@@ -1,0 +1,125 @@
+# Consultation-triage assistant: `make run` runs it, `make test` tests it. See README.md.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+VENV      := .venv
+TOOLS_PY  := $(VENV)/tools/bin/python
+UV        := $(VENV)/tools/bin/uv
+BOT_PY    := $(VENV)/bot/bin/python
+API_PY    := $(VENV)/api/bin/python
+BOT_STAMP := $(VENV)/bot/.installed
+API_STAMP := $(VENV)/api/.installed
+SPACY_DIR := build/spacy-en
+MODEL     := models/assistant.tar.gz
+
+# Quiet, reproducible Rasa/TensorFlow; the project root is importable for the custom NLU
+# component (bot.components) and the actions package.
+export PYTHONPATH := $(CURDIR)
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONWARNINGS := ignore::DeprecationWarning
+
+# Read .env (created from .env.example on first use) so every target sees the same settings.
+-include .env
+export
+
+step = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
+fail = { printf '\n\033[31mStep failed: %s\033[0m\n%s\n' "$(1)" "$(2)" >&2; exit 1; }
+
+TRAINING_INPUTS := config.yml domain.yml $(shell find data bot/components -type f 2>/dev/null) $(SPACY_DIR)/meta.json
+
+.PHONY: help
+help:  ## List the commands
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+
+# --- set-up -----------------------------------------------------------------------------
+.env: .env.example
+	@python3 bot/setup/make_env_file.py .env.example .env || $(call fail,creating .env,Copy .env.example to .env by hand and fill in the secrets.)
+	@touch .env
+
+$(UV):
+	$(call step,Installing uv (fast installer) into $(VENV)/tools)
+	@py=$$(bot/setup/find_python.sh api) && "$$py" -m venv $(VENV)/tools \
+	  && $(TOOLS_PY) -m pip install --quiet --disable-pip-version-check "uv>=0.4,<1" \
+	  || $(call fail,installing uv,Check that PyPI is reachable: pip install uv)
+
+$(API_STAMP): pyproject.toml | $(UV)
+	$(call step,Creating the API environment ($(VENV)/api: FastAPI, SQLAlchemy 2, pydantic 2))
+	@py=$$(bot/setup/find_python.sh api) && { [ -x $(API_PY) ] || $(UV) venv --quiet --python "$$py" $(VENV)/api; } \
+	  && $(UV) pip install --python $(API_PY) -r pyproject.toml --extra api --extra api-test \
+	  || $(call fail,creating the API environment,Remove $(VENV)/api and run the command again.)
+	@touch $@
+
+$(BOT_STAMP): pyproject.toml | $(UV)
+	$(call step,Creating the bot environment ($(VENV)/bot: Python 3.10, Rasa 3.6.21, spaCy 3.4; about a minute))
+	@py=$$(bot/setup/find_python.sh bot) && { [ -x $(BOT_PY) ] || $(UV) venv --quiet --python "$$py" $(VENV)/bot; } \
+	  && $(UV) pip install --python $(BOT_PY) -r pyproject.toml --extra bot --extra bot-test \
+	  || $(call fail,creating the bot environment,Remove $(VENV)/bot and run the command again.)
+	@touch $@
+
+.PHONY: install
+install: .env $(API_STAMP) $(BOT_STAMP)  ## Create both environments (idempotent)
+
+$(SPACY_DIR)/meta.json: bot/spacy_pipeline.py bot/spacy_patterns.jsonl $(BOT_STAMP)
+	$(call step,Building the spaCy pipeline from project data ($(SPACY_DIR)))
+	@$(BOT_PY) -m bot.spacy_pipeline --patterns bot/spacy_patterns.jsonl --out $(SPACY_DIR) \
+	  || $(call fail,building the spaCy pipeline,See the error above; the patterns file is bot/spacy_patterns.jsonl.)
+
+$(MODEL): $(TRAINING_INPUTS) $(BOT_STAMP)
+	$(call step,Training the Rasa model (config.yml, domain.yml or data/ changed))
+	@mkdir -p models
+	@$(VENV)/bot/bin/rasa train --config config.yml --domain domain.yml --data data \
+	    --out models --fixed-model-name assistant \
+	  || $(call fail,training the Rasa model,Run 'make validate' to find the data error.)
+
+.PHONY: train
+train: $(MODEL)  ## Build the spaCy pipeline and train the model if its inputs changed
+
+.PHONY: migrate
+migrate: .env $(API_STAMP)  ## Apply the leads database migrations
+	$(call step,Applying database migrations ($(DATABASE_URL)))
+	@mkdir -p var
+	@$(VENV)/api/bin/alembic -c api/alembic.ini upgrade head \
+	  || $(call fail,applying migrations,Check DATABASE_URL in .env.)
+
+# --- run --------------------------------------------------------------------------------
+.PHONY: run
+run: install train migrate  ## Set up everything, then run the API, action server and Rasa
+	@printf '\n\033[1m==> Starting (Ctrl-C stops all three)\033[0m\n'
+	@printf '  leads API      http://%s:%s  (docs at /docs)\n' "$(API_HOST)" "$(API_PORT)"
+	@printf '  action server  http://%s:%s  (localhost only)\n' "$(ACTION_SERVER_HOST)" "$(ACTION_SERVER_PORT)"
+	@printf '  Rasa           http://localhost:%s  REST: POST /webhooks/rest/webhook, socket.io: /socket.io\n\n' "$(RASA_PORT)"
+	@$(VENV)/api/bin/honcho --no-prefix -f bot/Procfile -d . start 2>/dev/null || \
+	  $(VENV)/api/bin/honcho -f bot/Procfile -d . start
+
+.PHONY: shell
+shell: install train  ## Chat in the terminal (needs `make run` in another terminal for actions)
+	@$(VENV)/bot/bin/rasa shell --model $(MODEL) --endpoints endpoints.yml
+
+.PHONY: staff-user
+staff-user: migrate  ## Create a staff account or reset its password: make staff-user EMAIL=... PASSWORD=...
+	@[ -n "$(EMAIL)" ] && [ -n "$(PASSWORD)" ] || $(call fail,staff-user,Usage: make staff-user EMAIL=you@clinic.example PASSWORD='a long passphrase')
+	@$(API_PY) -m api.cli staff-user --email "$(EMAIL)" --password "$(PASSWORD)"
+
+# --- quality ----------------------------------------------------------------------------
+.PHONY: validate
+validate: install  ## Check the training data (rasa data validate)
+	$(call step,Validating training data)
+	@$(VENV)/bot/bin/rasa data validate --fail-on-warnings --config config.yml --domain domain.yml --data data
+
+.PHONY: test
+test: install train  ## Install what is needed and run every test
+	$(call step,API tests ($(VENV)/api))
+	@$(API_PY) -m pytest tests/api || $(call fail,API tests,See the failures above.)
+	$(call step,Data validation)
+	@$(VENV)/bot/bin/rasa data validate --fail-on-warnings --config config.yml --domain domain.yml --data data \
+	  || $(call fail,data validation,Fix the warnings above in domain.yml or data/.)
+	$(call step,Bot, action and conversation tests ($(VENV)/bot))
+	@$(BOT_PY) -m pytest tests/bot tests/actions || $(call fail,bot tests,See the failures above.)
+
+.PHONY: clean
+clean:  ## Remove environments, models and build output (keeps var/ data and .env)
+	rm -rf $(VENV) models build .pytest_cache

@@ -1,0 +1,1 @@
+"""Leads service: stores the consultation requests the assistant captures, for clinic staff."""

@@ -1,0 +1,50 @@
+"""Dependencies shared by the routes: database session, staff user, service caller."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2PasswordBearer
+from sqlalchemy.orm import Session
+
+from api.config import Settings, get_settings
+from api.db import get_session
+from api.models import StaffUser
+from api.security import read_access_token, same_secret
+
+SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+_staff_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
+_service_scheme = HTTPBearer(auto_error=False)
+
+_UNAUTHORISED = HTTPException(
+    status_code=status.HTTP_401_UNAUTHORIZED,
+    detail="Not authenticated: a valid bearer token is required.",
+    headers={"WWW-Authenticate": "Bearer"},
+)
+
+
+def current_staff(
+    session: SessionDep, settings: SettingsDep, token: str | None = Depends(_staff_scheme)
+) -> StaffUser:
+    if not token:
+        raise _UNAUTHORISED
+    subject = read_access_token(token, settings.secret_key.get_secret_value())
+    user = session.get(StaffUser, int(subject)) if subject and subject.isdigit() else None
+    if user is None or not user.is_active:
+        raise _UNAUTHORISED
+    return user
+
+
+def service_caller(
+    settings: SettingsDep,
+    credentials: HTTPAuthorizationCredentials | None = Depends(_service_scheme),
+) -> None:
+    expected = settings.leads_service_token.get_secret_value()
+    if credentials is None or not same_secret(credentials.credentials, expected):
+        raise _UNAUTHORISED
+
+
+StaffDep = Annotated[StaffUser, Depends(current_staff)]

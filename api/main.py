@@ -1,0 +1,51 @@
+"""The leads API application. `uvicorn api.main:create_app --factory` serves it."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+
+from api.config import Settings, get_settings
+from api.routes import auth, health, leads
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(title="Clinic leads API", version="0.1.0")
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origin_list,
+        allow_methods=["GET", "POST", "PATCH"],
+        allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+    )
+
+    @app.middleware("http")
+    async def limit_body_size(request: Request, call_next):  # type: ignore[no-untyped-def]
+        declared = request.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > settings.max_body_bytes:
+            return JSONResponse(
+                status_code=413,
+                content={"detail": f"Request body is larger than {settings.max_body_bytes} bytes."},
+            )
+        return await call_next(request)
+
+    @app.exception_handler(RequestValidationError)
+    async def readable_validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's default body echoes the input back (contact details included): keep the
+        # field and the reason only.
+        errors = [
+            {"field": ".".join(str(part) for part in err["loc"][1:]) or err["loc"][0],
+             "message": err["msg"].removeprefix("Value error, ")}
+            for err in exc.errors()
+        ]
+        return JSONResponse(
+            status_code=422,
+            content={"detail": "The request is not valid.", "errors": errors},
+        )
+
+    app.include_router(health.router)
+    app.include_router(auth.router)
+    app.include_router(leads.router)
+    return app

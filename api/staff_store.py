@@ -1,0 +1,35 @@
+"""Staff accounts."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.models import StaffUser
+from api.security import hash_password, verify_password
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def upsert_staff_user(session: Session, email: str, password: str) -> tuple[StaffUser, bool]:
+    """Create the account, or reset its password when it exists. Returns (user, created)."""
+    email = normalise_email(email)
+    user = session.scalar(select(StaffUser).where(StaffUser.email == email))
+    created = user is None
+    if user is None:
+        user = StaffUser(email=email, password_hash=hash_password(password))
+        session.add(user)
+    else:
+        user.password_hash = hash_password(password)
+        user.is_active = True
+    session.commit()
+    return user, created
+
+
+def authenticate(session: Session, email: str, password: str) -> StaffUser | None:
+    user = session.scalar(select(StaffUser).where(StaffUser.email == normalise_email(email)))
+    if user is None or not user.is_active or not verify_password(password, user.password_hash):
+        return None
+    return user

@@ -1,0 +1,92 @@
+"""API tests run against a real SQLite file, migrated by Alembic as in production."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.config import Config
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.config import Settings, get_settings
+from api.db import get_session, make_engine
+from api.main import create_app
+from api.staff_store import upsert_staff_user
+
+SERVICE_TOKEN = "service-token-for-tests-only"
+STAFF_EMAIL = "frontdesk@clinic.example"
+STAFF_PASSWORD = "correct horse battery staple"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def migrate(url: str) -> None:
+    config = Config(str(ROOT / "api" / "alembic.ini"))
+    config.set_main_option("sqlalchemy.url", url)
+    config.attributes["configure_logger"] = False
+    command.upgrade(config, "head")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=f"sqlite:///{tmp_path / 'leads.db'}",
+        secret_key="a-secret-key-for-tests-only-0123456789",
+        leads_service_token=SERVICE_TOKEN,
+        _env_file=None,
+    )
+
+
+@pytest.fixture
+def session_factory(settings: Settings) -> Iterator[sessionmaker[Session]]:
+    migrate(settings.database_url)
+    engine = make_engine(settings.database_url)
+    yield sessionmaker(bind=engine, expire_on_commit=False)
+    engine.dispose()
+
+
+@pytest.fixture
+def client(settings: Settings, session_factory: sessionmaker[Session]) -> Iterator[TestClient]:
+    app = create_app(settings)
+
+    def session_override() -> Iterator[Session]:
+        with session_factory() as session:
+            yield session
+
+    app.dependency_overrides[get_settings] = lambda: settings
+    app.dependency_overrides[get_session] = session_override
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def staff_headers(client: TestClient, session_factory: sessionmaker[Session]) -> dict[str, str]:
+    with session_factory() as session:
+        upsert_staff_user(session, STAFF_EMAIL, STAFF_PASSWORD)
+    response = client.post(
+        "/api/auth/token", data={"username": STAFF_EMAIL, "password": STAFF_PASSWORD}
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def service_headers(key: str = "conversation-1:lead-1") -> dict[str, str]:
+    return {"Authorization": f"Bearer {SERVICE_TOKEN}", "Idempotency-Key": key}
+
+
+def lead_body(**overrides: object) -> dict[str, object]:
+    body: dict[str, object] = {
+        "conversation_id": "conversation-1",
+        "full_name": "David Kim",
+        "phone": "(213) 555-0177",
+        "email": "David.Kim@Example.COM",
+        "zip_code": "90026",
+        "city": "Los Angeles",
+        "state": "CA",
+        "treatment_interest": "ketamine",
+        "contact_consent": True,
+    }
+    body.update(overrides)
+    return body

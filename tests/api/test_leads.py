@@ -1,0 +1,154 @@
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import lead_body, service_headers
+
+
+def test_create_lead_stores_normalised_contact_details(client: TestClient, staff_headers: dict[str, str]) -> None:
+    response = client.post("/api/leads", json=lead_body(), headers=service_headers())
+    assert response.status_code == 201, response.text
+    lead = response.json()
+    assert lead["phone"] == "+12135550177"
+    assert lead["email"] == "david.kim@example.com"
+    assert lead["status"] == "new"
+    assert lead["conversation_id"] == "conversation-1"
+
+    stored = client.get(f"/api/leads/{lead['id']}", headers=staff_headers)
+    assert stored.status_code == 200
+    assert stored.json() == lead
+
+
+def test_replay_with_same_key_returns_first_lead_and_stores_nothing_new(
+    client: TestClient, staff_headers: dict[str, str]
+) -> None:
+    first = client.post("/api/leads", json=lead_body(), headers=service_headers("key-0001"))
+    replay = client.post(
+        "/api/leads", json=lead_body(full_name="Someone Else"), headers=service_headers("key-0001")
+    )
+    assert first.status_code == 201
+    assert replay.status_code == 200
+    assert replay.json()["id"] == first.json()["id"]
+    assert replay.json()["full_name"] == "David Kim"
+    assert client.get("/api/leads", headers=staff_headers).json()["total"] == 1
+
+
+def test_different_keys_store_different_leads(client: TestClient, staff_headers: dict[str, str]) -> None:
+    client.post("/api/leads", json=lead_body(), headers=service_headers("key-0001"))
+    client.post("/api/leads", json=lead_body(), headers=service_headers("key-0002"))
+    assert client.get("/api/leads", headers=staff_headers).json()["total"] == 2
+
+
+def test_list_is_newest_first_and_paginated(client: TestClient, staff_headers: dict[str, str]) -> None:
+    for index in range(3):
+        client.post(
+            "/api/leads",
+            json=lead_body(full_name=f"Visitor {index}"),
+            headers=service_headers(f"key-{index:04d}"),
+        )
+    page = client.get("/api/leads?limit=2&offset=0", headers=staff_headers).json()
+    assert page["total"] == 3
+    assert [item["full_name"] for item in page["items"]] == ["Visitor 2", "Visitor 1"]
+    rest = client.get("/api/leads?limit=2&offset=2", headers=staff_headers).json()
+    assert [item["full_name"] for item in rest["items"]] == ["Visitor 0"]
+
+
+def test_bad_pagination_is_422(client: TestClient, staff_headers: dict[str, str]) -> None:
+    assert client.get("/api/leads?limit=0", headers=staff_headers).status_code == 422
+    assert client.get("/api/leads?limit=abc", headers=staff_headers).status_code == 422
+
+
+def test_create_requires_service_token(client: TestClient, staff_headers: dict[str, str]) -> None:
+    no_token = client.post("/api/leads", json=lead_body(), headers={"Idempotency-Key": "key-0001"})
+    staff_token = client.post(
+        "/api/leads", json=lead_body(), headers={**staff_headers, "Idempotency-Key": "key-0001"}
+    )
+    assert no_token.status_code == 401
+    assert staff_token.status_code == 401
+
+
+def test_create_requires_idempotency_key(client: TestClient) -> None:
+    headers = service_headers()
+    del headers["Idempotency-Key"]
+    response = client.post("/api/leads", json=lead_body(), headers=headers)
+    assert response.status_code == 422
+    assert any(error["field"] == "Idempotency-Key" for error in response.json()["errors"])
+
+
+def test_reading_leads_requires_staff_token(client: TestClient) -> None:
+    assert client.get("/api/leads").status_code == 401
+    assert client.get("/api/leads", headers={"Authorization": "Bearer nonsense"}).status_code == 401
+
+
+def test_unknown_lead_is_404_and_bad_id_is_422(client: TestClient, staff_headers: dict[str, str]) -> None:
+    missing = client.get("/api/leads/00000000-0000-0000-0000-000000000000", headers=staff_headers)
+    assert missing.status_code == 404
+    assert client.get("/api/leads/not-a-uuid", headers=staff_headers).status_code == 422
+
+
+def _errors(response) -> str:  # type: ignore[no-untyped-def]
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert body["detail"] == "The request is not valid."
+    return " ".join(error["message"] for error in body["errors"])
+
+
+def test_invalid_phone_is_422_with_reason(client: TestClient) -> None:
+    message = _errors(client.post("/api/leads", json=lead_body(phone="12345"), headers=service_headers()))
+    assert "phone" in message
+
+
+def test_invalid_email_is_422_with_reason(client: TestClient) -> None:
+    message = _errors(client.post("/api/leads", json=lead_body(email="david@"), headers=service_headers()))
+    assert "email" in message
+
+
+def test_lead_without_any_contact_is_rejected(client: TestClient) -> None:
+    message = _errors(
+        client.post("/api/leads", json=lead_body(phone=None, email=None), headers=service_headers())
+    )
+    assert "phone number or an email" in message
+
+
+def test_email_only_lead_is_accepted(client: TestClient) -> None:
+    response = client.post("/api/leads", json=lead_body(phone=None), headers=service_headers())
+    assert response.status_code == 201
+    assert response.json()["phone"] is None
+
+
+def test_lead_without_consent_is_rejected(client: TestClient) -> None:
+    message = _errors(
+        client.post("/api/leads", json=lead_body(contact_consent=False), headers=service_headers())
+    )
+    assert "consent" in message
+
+
+def test_unknown_treatment_and_bad_zip_are_rejected(client: TestClient) -> None:
+    _errors(client.post("/api/leads", json=lead_body(treatment_interest="surgery"), headers=service_headers()))
+    _errors(client.post("/api/leads", json=lead_body(zip_code="9002"), headers=service_headers()))
+
+
+def test_unknown_fields_are_rejected(client: TestClient) -> None:
+    message = _errors(client.post("/api/leads", json=lead_body(status="scheduled"), headers=service_headers()))
+    assert "Extra inputs" in message
+
+
+def test_validation_errors_do_not_echo_contact_details(client: TestClient) -> None:
+    response = client.post("/api/leads", json=lead_body(phone="555-NOT-REAL"), headers=service_headers())
+    assert response.status_code == 422
+    assert "555-NOT-REAL" not in response.text
+
+
+def test_malformed_json_is_422(client: TestClient) -> None:
+    response = client.post(
+        "/api/leads",
+        content=b"{not json",
+        headers={**service_headers(), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 422
+
+
+def test_oversized_body_is_413(client: TestClient) -> None:
+    response = client.post(
+        "/api/leads", json=lead_body(full_name="x" * 100_000), headers=service_headers()
+    )
+    assert response.status_code == 413
+    assert "larger than" in response.json()["detail"]
