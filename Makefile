@@ -92,8 +92,7 @@ run: install train migrate  ## Set up everything, then run the API, action serve
 	@printf '  leads API      http://%s:%s  (docs at /docs)\n' "$(API_HOST)" "$(API_PORT)"
 	@printf '  action server  http://%s:%s  (localhost only)\n' "$(ACTION_SERVER_HOST)" "$(ACTION_SERVER_PORT)"
 	@printf '  Rasa           http://localhost:%s  REST: POST /webhooks/rest/webhook, socket.io: /socket.io\n\n' "$(RASA_PORT)"
-	@$(VENV)/api/bin/honcho --no-prefix -f bot/Procfile -d . start 2>/dev/null || \
-	  $(VENV)/api/bin/honcho -f bot/Procfile -d . start
+	@exec $(VENV)/api/bin/honcho start --procfile bot/Procfile --app-root . --env .env
 
 .PHONY: shell
 shell: install train  ## Chat in the terminal (needs `make run` in another terminal for actions)

@@ -1,0 +1,179 @@
+"""Conversation tests: the trained model in-process, talking to a real action server, which
+delivers leads to a real leads API (each a subprocess on a free port, SQLite in a temp dir)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+MODEL = ROOT / "models" / "assistant.tar.gz"
+API_BIN = ROOT / ".venv" / "api" / "bin"
+SERVICE_TOKEN = "conversation-tests-service-token"
+STAFF_EMAIL = "tester@clinic.example"
+STAFF_PASSWORD = "conversation-tests-password"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args} exited with {process.returncode}")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{url} did not come up within {timeout} s")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@dataclass
+class LeadsApi:
+    url: str
+    env: dict[str, str]
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        port = self.url.rsplit(":", 1)[1]
+        self.process = subprocess.Popen(
+            [str(API_BIN / "uvicorn"), "api.main:create_app", "--factory",
+             "--host", "127.0.0.1", "--port", port, "--log-level", "warning"],
+            cwd=ROOT, env=self.env,
+        )
+        wait_until_up(f"{self.url}/health", self.process)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process)
+            self.process = None
+
+    def leads(self) -> list[dict[str, Any]]:
+        token = httpx.post(
+            f"{self.url}/api/auth/token",
+            data={"username": STAFF_EMAIL, "password": STAFF_PASSWORD},
+        ).json()["access_token"]
+        response = httpx.get(
+            f"{self.url}/api/leads?limit=200", headers={"Authorization": f"Bearer {token}"}
+        )
+        response.raise_for_status()
+        return response.json()["items"]
+
+    def leads_for(self, conversation_id: str) -> list[dict[str, Any]]:
+        return [lead for lead in self.leads() if lead["conversation_id"] == conversation_id]
+
+
+@pytest.fixture(scope="session")
+def leads_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LeadsApi]:
+    data_dir = tmp_path_factory.mktemp("leads")
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": f"sqlite:///{data_dir / 'leads.db'}",
+        "SECRET_KEY": "conversation-tests-secret-key-0123456789",
+        "LEADS_SERVICE_TOKEN": SERVICE_TOKEN,
+    }
+    subprocess.run([str(API_BIN / "alembic"), "-c", "api/alembic.ini", "upgrade", "head"],
+                   cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([str(API_BIN / "python"), "-m", "api.cli", "staff-user",
+                    "--email", STAFF_EMAIL, "--password", STAFF_PASSWORD],
+                   cwd=ROOT, env=env, check=True, capture_output=True)
+    api = LeadsApi(url=f"http://127.0.0.1:{free_port()}", env=env)
+    api.start()
+    yield api
+    api.stop()
+
+
+@pytest.fixture(scope="session")
+def action_server(leads_api: LeadsApi) -> Iterator[str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "SANIC_HOST": "127.0.0.1",
+        "LEADS_API_URL": leads_api.url,
+        "LEADS_SERVICE_TOKEN": SERVICE_TOKEN,
+        "LEADS_API_TIMEOUT_SECONDS": "2",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+    )
+    wait_until_up(f"http://127.0.0.1:{port}/health", process)
+    yield f"http://127.0.0.1:{port}/webhook"
+    stop(process)
+
+
+@pytest.fixture(scope="session")
+def event_loop_for_agent() -> Iterator[asyncio.AbstractEventLoop]:
+    loop = asyncio.new_event_loop()
+    yield loop
+    loop.close()
+
+
+@pytest.fixture(scope="session")
+def agent(action_server: str, event_loop_for_agent: asyncio.AbstractEventLoop) -> Any:
+    if not MODEL.exists():
+        pytest.fail(f"No trained model at {MODEL}: run `make train` (make test does it).")
+    from rasa.core.agent import Agent
+    from rasa.utils.endpoints import EndpointConfig
+
+    async def load() -> Agent:
+        return Agent.load(str(MODEL), action_endpoint=EndpointConfig(url=action_server))
+
+    return event_loop_for_agent.run_until_complete(load())
+
+
+class Visitor:
+    """One website visitor: says things, reads the replies."""
+
+    def __init__(self, agent: Any, loop: asyncio.AbstractEventLoop) -> None:
+        self.agent = agent
+        self.loop = loop
+        self.sender_id = f"test-{uuid.uuid4()}"
+        self.replies: list[str] = []
+
+    def says(self, text: str) -> str:
+        responses = self.loop.run_until_complete(
+            self.agent.handle_text(text, sender_id=self.sender_id)
+        )
+        texts = [r.get("text") or "" for r in responses or []]
+        self.replies.extend(texts)
+        return "\n".join(texts)
+
+    def slot(self, name: str) -> Any:
+        tracker = self.loop.run_until_complete(
+            self.agent.tracker_store.retrieve(self.sender_id)
+        )
+        return tracker.get_slot(name) if tracker else None
+
+
+@pytest.fixture
+def visitor(agent: Any, event_loop_for_agent: asyncio.AbstractEventLoop) -> Visitor:
+    return Visitor(agent, event_loop_for_agent)
