@@ -116,7 +116,7 @@ test: install train  ## Install what is needed and run every test
 	$(call step,Data validation)
 	@$(VENV)/bot/bin/rasa data validate --fail-on-warnings --config config.yml --domain domain.yml --data data \
 	  || $(call fail,data validation,Fix the warnings above in domain.yml or data/.)
-	$(call step,Bot, action and conversation tests ($(VENV)/bot))
+	$(call step,Bot and action and conversation tests ($(VENV)/bot))
 	@$(BOT_PY) -m pytest tests/bot tests/actions || $(call fail,bot tests,See the failures above.)
 
 .PHONY: clean
