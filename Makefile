@@ -29,7 +29,8 @@ export
 step = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
 fail = { printf '\n\033[31mStep failed: %s\033[0m\n%s\n' "$(1)" "$(2)" >&2; exit 1; }
 
-TRAINING_INPUTS := config.yml domain.yml $(shell find data bot/components -type f 2>/dev/null) $(SPACY_DIR)/meta.json
+TRAINING_INPUTS := config.yml domain.yml bot/clinic_profile.yml bot/crisis.py \
+  $(shell find data bot/components -type f -name '*.y*ml' -o -type f -name '*.py' 2>/dev/null) $(SPACY_DIR)/meta.json
 
 .PHONY: help
 help:  ## List the commands
@@ -71,6 +72,7 @@ $(SPACY_DIR)/meta.json: bot/spacy_pipeline.py bot/spacy_patterns.jsonl $(BOT_STA
 $(MODEL): $(TRAINING_INPUTS) $(BOT_STAMP)
 	$(call step,Training the Rasa model (config.yml, domain.yml or data/ changed))
 	@mkdir -p models
+	@$(BOT_PY) -m bot.clinic_profile --write-domain domain.yml
 	@$(VENV)/bot/bin/rasa train --config config.yml --domain domain.yml --data data \
 	    --out models --fixed-model-name assistant \
 	  || $(call fail,training the Rasa model,Run 'make validate' to find the data error.)
@@ -87,8 +89,8 @@ migrate: .env $(API_STAMP)  ## Apply the leads database migrations
 
 # --- run --------------------------------------------------------------------------------
 .PHONY: run
-run: install train migrate  ## Set up everything, then run the API, action server and Rasa
-	@printf '\n\033[1m==> Starting (Ctrl-C stops all three)\033[0m\n'
+run: install train migrate  ## Set up everything, then run the API, action server, outbox and Rasa
+	@printf '\n\033[1m==> Starting (Ctrl-C stops them all)\033[0m\n'
 	@printf '  leads API      http://%s:%s  (docs at /docs)\n' "$(API_HOST)" "$(API_PORT)"
 	@printf '  action server  http://%s:%s  (localhost only)\n' "$(ACTION_SERVER_HOST)" "$(ACTION_SERVER_PORT)"
 	@printf '  Rasa           http://localhost:%s  REST: POST /webhooks/rest/webhook, socket.io: /socket.io\n\n' "$(RASA_PORT)"
@@ -103,21 +105,36 @@ staff-user: migrate  ## Create a staff account or reset its password: make staff
 	@[ -n "$(EMAIL)" ] && [ -n "$(PASSWORD)" ] || $(call fail,staff-user,Usage: make staff-user EMAIL=you@clinic.example PASSWORD='a long passphrase')
 	@$(API_PY) -m api.cli staff-user --email "$(EMAIL)" --password "$(PASSWORD)"
 
+.PHONY: deliver-outbox
+deliver-outbox: install  ## Deliver leads that waited in the outbox while the API was down
+	@$(BOT_PY) -m actions.outbox deliver
+
 # --- quality ----------------------------------------------------------------------------
 .PHONY: validate
 validate: install  ## Check the training data (rasa data validate)
 	$(call step,Validating training data)
-	@$(VENV)/bot/bin/rasa data validate --fail-on-warnings --config config.yml --domain domain.yml --data data
+	@$(BOT_PY) -m bot.validate_data
+
+.PHONY: evaluate
+evaluate: install $(SPACY_DIR)/meta.json  ## NLU report on held-out data (reports/nlu/), fails below target
+	$(call step,Evaluating the NLU on a held-out 20% split (trains an NLU model; several minutes))
+	@$(BOT_PY) -m bot.evaluate
 
 .PHONY: test
 test: install train  ## Install what is needed and run every test
+	@mkdir -p reports
 	$(call step,API tests ($(VENV)/api))
 	@$(API_PY) -m pytest tests/api || $(call fail,API tests,See the failures above.)
 	$(call step,Data validation)
-	@$(VENV)/bot/bin/rasa data validate --fail-on-warnings --config config.yml --domain domain.yml --data data \
-	  || $(call fail,data validation,Fix the warnings above in domain.yml or data/.)
+	@$(BOT_PY) -m bot.validate_data || $(call fail,data validation,Fix the problems above in domain.yml or data/.)
 	$(call step,Bot and action and conversation tests ($(VENV)/bot))
 	@$(BOT_PY) -m pytest tests/bot tests/actions || $(call fail,bot tests,See the failures above.)
+	$(call step,Test stories (rasa test core on tests/stories))
+	@$(VENV)/bot/bin/rasa test core --model $(MODEL) --stories tests/stories --out reports/test_stories \
+	    --fail-on-prediction-errors --no-plot > reports/test_stories.log 2>&1 \
+	  && echo "Test stories: all passed (reports/test_stories/)" \
+	  || { tail -30 reports/test_stories.log; cat reports/test_stories/failed_test_stories.yml 2>/dev/null | head -60; \
+	       $(call fail,test stories,See reports/test_stories/failed_test_stories.yml.); }
 
 .PHONY: clean
 clean:  ## Remove environments, models and build output (keeps var/ data and .env)

@@ -2,10 +2,13 @@
 
 Extraction (`extract_<slot>`) runs on every message while the form is active and on the
 message that starts it, so "I'm David Kim, text me at 213-555-0177, I live in 90026 and want
-ketamine" fills four slots at once and a later "actually my email is ..." corrects one.
-Values found *inside* a message (a phone number, an email, a ZIP code, a treatment name)
-are taken from any message; the whole message is taken as a value only for the question being
-asked, and never from a crisis, a question, or a stop request.
+ketamine" fills four slots at once and a later "actually my email is ..." corrects one, even
+at the summary. Values found *inside* a message (a phone number, an email, a ZIP code, a
+treatment name) are taken from any message; the whole message is taken as a value only for the
+question being asked, and never from a crisis, a question, or a stop request.
+
+The form ends early (no more questions) for a visitor under 18 and after three failed answers
+to one question; action_submit_lead then stores nothing and says why.
 """
 
 from __future__ import annotations
@@ -18,12 +21,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from actions.answers import CHANNELS, read_age, read_antidepressants_tried, read_channels, read_payment
 from actions.contact import (
     DECLINED,
     InvalidValue,
     find_email,
     find_phone,
     is_decline,
+    mask_email,
+    mask_phone,
     name_from_text,
     parse_email,
     parse_name,
@@ -31,12 +37,20 @@ from actions.contact import (
 )
 from actions.places import find_zip, parse_place
 from actions.treatments import find_treatment, normalise_treatment
+from actions.triage import service_area
+from bot.clinic_profile import load_profile
 
 # Messages with these intents are never taken as a slot value.
-NOT_AN_ANSWER = {"crisis", "faq", "stop", "bot_challenge", "greet", "goodbye", "thanks"}
+NOT_AN_ANSWER = {
+    "crisis", "faq", "stop", "bot_challenge", "greet", "goodbye", "thanks", "chitchat", "out_of_scope",
+    "share_feelings",
+}
 # Intents under which a message may carry details even when no question asked for them.
 GIVES_DETAILS = {"inform", "request_consultation", "affirm", "nlu_fallback"}
-
+MAX_FAILURES = 3
+NOT_GIVEN = "not given"
+SKIPPED = "skipped"
+_PLACE_CUE = re.compile(r"\b(?:zip|zipcode|postal|live|living|located|based|from|in|near|area)\b", re.IGNORECASE)
 _NAME_CUE = re.compile(r"\b(?:name|i'?m|i am|call me|this is)\b", re.IGNORECASE)
 
 Slots = Dict[Text, Any]
@@ -71,6 +85,18 @@ def _may_carry_details(tracker: Tracker) -> bool:
     return _intent(tracker) not in NOT_AN_ANSWER
 
 
+def _entity(tracker: Tracker, name: Text) -> Optional[Text]:
+    return next(tracker.get_latest_entity_values(name), None)
+
+
+def _is_valid_name(name: Text) -> bool:
+    try:
+        parse_name(name)
+    except InvalidValue:
+        return False
+    return True
+
+
 def _is_plausible_unasked_name(tracker: Tracker, name: Text) -> bool:
     """A name the classifier found in a message that answered another question.
 
@@ -83,17 +109,27 @@ def _is_plausible_unasked_name(tracker: Tracker, name: Text) -> bool:
     return _is_valid_name(name)
 
 
-def _is_valid_name(name: Text) -> bool:
-    try:
-        parse_name(name)
-    except InvalidValue:
-        return False
-    return True
-
-
 class ValidateLeadForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_lead_form"
+
+    async def required_slots(
+        self,
+        domain_slots: List[Text],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[Text]:
+        # A minor, or a visitor we could not help after three tries: no more questions.
+        # (The SDK validates only the slots returned here, so a minor's answer stays in.)
+        if tracker.get_slot("is_adult") is False:
+            return ["is_adult"]
+        if tracker.get_slot("form_gave_up"):
+            return []
+        if tracker.get_slot("contact_consent") is False:
+            # No consent, no lead: nothing left to confirm.
+            return [slot for slot in domain_slots if slot != "details_confirmed"]
+        return domain_slots
 
     # --- extraction ------------------------------------------------------------------------
     async def extract_treatment_interest(
@@ -101,7 +137,7 @@ class ValidateLeadForm(FormValidationAction):
     ) -> Slots:
         if not _may_carry_details(tracker):
             return {}
-        entity = next(tracker.get_latest_entity_values("treatment"), None)
+        entity = _entity(tracker, "treatment")
         value = normalise_treatment(entity) if entity else None
         if value is None and not _is_button_payload(tracker):
             value = find_treatment(_text(tracker))
@@ -109,25 +145,50 @@ class ValidateLeadForm(FormValidationAction):
             value = _text(tracker)
         return {"treatment_interest": value} if value else {}
 
+    async def extract_is_adult(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        if not _may_carry_details(tracker):
+            return {}
+        value: Any = read_age(_text(tracker))
+        if value is None and _asked(tracker, "is_adult"):
+            value = {"affirm": True, "deny": False}.get(_intent(tracker) or "", _text(tracker))
+        return {"is_adult": value} if value is not None else {}
+
     async def extract_location(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Slots:
         if not _may_carry_details(tracker) or _is_button_payload(tracker):
             return {}
         text = _text(tracker)
-        value = find_zip(text)
+        # Five digits alone may be a bad phone number: outside the location question a ZIP
+        # code needs words around it ("I live in 90026", "zip 91101").
+        value = find_zip(text) if _asked(tracker, "location") or _PLACE_CUE.search(text) else None
         if value is None and (_asked(tracker, "location") or _intent(tracker) in GIVES_DETAILS):
-            value = next(tracker.get_latest_entity_values("city"), None)
+            value = _entity(tracker, "city")
         if value is None and _answers(tracker, "location"):
             value = text
         return {"location": value} if value else {}
+
+    async def extract_antidepressants_tried(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        if not _may_carry_details(tracker):
+            return {}
+        value = _entity(tracker, "antidepressants")
+        if value is None and not _is_button_payload(tracker):
+            asked = _asked(tracker, "antidepressants_tried")
+            value = read_antidepressants_tried(_text(tracker), asked)
+            if value is None and _answers(tracker, "antidepressants_tried"):
+                value = _text(tracker)
+        return {"antidepressants_tried": value} if value else {}
 
     async def extract_full_name(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Slots:
         if not _may_carry_details(tracker) or _is_button_payload(tracker):
             return {}
-        value = next(tracker.get_latest_entity_values("person"), None)
+        value = _entity(tracker, "person")
         if _answers(tracker, "full_name"):
             # The classifier may catch only part of a name ("Smith" of "Jo Smith"): the
             # whole answer comes first, the entity second, the raw text to explain a refusal.
@@ -149,7 +210,7 @@ class ValidateLeadForm(FormValidationAction):
         return self._extract_contact(tracker, "email", find_email)
 
     @staticmethod
-    def _extract_contact(tracker: Tracker, slot: Text, find: Any) -> Slots:
+    def _extract_contact(tracker: Tracker, slot: Text, find: Callable[[Text], Optional[Text]]) -> Slots:
         if not _may_carry_details(tracker) or _is_button_payload(tracker):
             return {}
         text = _text(tracker)
@@ -158,18 +219,52 @@ class ValidateLeadForm(FormValidationAction):
             value = DECLINED if is_decline(text) or _intent(tracker) == "deny" else text
         return {slot: value} if value else {}
 
+    async def extract_preferred_contact_time(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        if not _answers(tracker, "preferred_contact_time"):
+            return {}
+        return {"preferred_contact_time": _text(tracker)}
+
+    async def extract_payment_method(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        if not _asked(tracker, "payment_method") or _intent(tracker) in NOT_AN_ANSWER:
+            return {}
+        value = _entity(tracker, "payment")
+        if value is None:
+            text = _text(tracker)
+            value = SKIPPED if is_decline(text) or _intent(tracker) == "deny" else (read_payment(text) or text)
+        return {"payment_method": value}
+
     async def extract_contact_consent(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Slots:
         if not _asked(tracker, "contact_consent") or _intent(tracker) in NOT_AN_ANSWER:
             return {}
-        intent = _intent(tracker)
-        if intent == "affirm":
-            return {"contact_consent": True}
-        if intent == "deny":
+        channel = _entity(tracker, "consent_channel")
+        if channel in CHANNELS:
+            return {"contact_consent": channel}
+        if _intent(tracker) == "deny":
             return {"contact_consent": False}
+        channels = read_channels(_text(tracker)) if not _is_button_payload(tracker) else None
+        if channels:
+            return {"contact_consent": ",".join(channels)}
+        if _intent(tracker) == "affirm":
+            return {"contact_consent": True}
         # Anything else is shown to validate_contact_consent, which asks again.
         return {"contact_consent": _text(tracker)}
+
+    async def extract_details_confirmed(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        if not _asked(tracker, "details_confirmed") or _intent(tracker) in NOT_AN_ANSWER:
+            return {}
+        if _intent(tracker) == "affirm":
+            return {"details_confirmed": True}
+        if _intent(tracker) == "deny":
+            return {"details_confirmed": False}
+        return {}
 
     # --- validation ------------------------------------------------------------------------
     def validate_treatment_interest(
@@ -177,23 +272,38 @@ class ValidateLeadForm(FormValidationAction):
     ) -> Slots:
         treatment = normalise_treatment(str(value))
         if treatment is None:
-            dispatcher.utter_message(response="utter_invalid_treatment_interest")
+            return self._refuse(tracker, dispatcher, "treatment_interest")
         return {"treatment_interest": treatment}
+
+    def validate_is_adult(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        if isinstance(value, bool):
+            return {"is_adult": value}
+        return self._refuse(tracker, dispatcher, "is_adult")
 
     def validate_location(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Slots:
         place = parse_place(str(value))
         if place is None:
-            dispatcher.utter_message(response="utter_invalid_location")
-            return {"location": None}
+            return self._refuse(tracker, dispatcher, "location")
+        area = service_area(place, tracker.get_slot("treatment_interest"), load_profile())
+        if not area.in_area:
+            dispatcher.utter_message(
+                response="utter_out_of_area", place=place.city, distance=f"{area.distance_miles:.0f}",
+                clinic=area.clinic.name,
+            )
         label = f"{place.city}, {place.state}" + (f" {place.zip_code}" if place.zip_code else "")
-        return {
-            "location": label,
-            "zip_code": place.zip_code,
-            "city": place.city,
-            "state": place.state,
-        }
+        return {"location": label, "zip_code": place.zip_code, "city": place.city, "state": place.state}
+
+    def validate_antidepressants_tried(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        answer = str(value) if str(value) in ("0", "1", "2+", "unsure") else read_antidepressants_tried(str(value), True)
+        if answer is None:
+            return self._refuse(tracker, dispatcher, "antidepressants_tried")
+        return {"antidepressants_tried": answer}
 
     def validate_full_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -201,54 +311,104 @@ class ValidateLeadForm(FormValidationAction):
         try:
             return {"full_name": parse_name(name_from_text(str(value)) or str(value))}
         except InvalidValue:
-            dispatcher.utter_message(response="utter_invalid_full_name")
-            return {"full_name": None}
+            return self._refuse(tracker, dispatcher, "full_name")
 
     def validate_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Slots:
-        return self._validate_contact(value, dispatcher, tracker, "phone", "email", parse_phone)
+        return self._validate_contact(value, dispatcher, tracker, "phone", "email", parse_phone, mask_phone)
 
     def validate_email(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Slots:
-        return self._validate_contact(value, dispatcher, tracker, "email", "phone", parse_email)
+        return self._validate_contact(value, dispatcher, tracker, "email", "phone", parse_email, mask_email)
 
-    @staticmethod
     def _validate_contact(
+        self,
         value: Any,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         slot: Text,
         other: Text,
         parse: Callable[[Text], Text],
+        mask: Callable[[Text], Text],
     ) -> Slots:
         if value == DECLINED:
             # One of phone and email may be declined, not both.
             if tracker.get_slot(other) == DECLINED:
                 dispatcher.utter_message(response="utter_need_one_contact")
                 return {slot: None}
-            return {slot: DECLINED}
+            return {slot: DECLINED, f"{slot}_masked": NOT_GIVEN}
         try:
-            return {slot: parse(str(value))}
+            normalised = parse(str(value))
         except InvalidValue as reason:
-            dispatcher.utter_message(
-                response=f"utter_invalid_{slot}", invalid_value=str(value)[:60], reason=str(reason)
-            )
-            return {slot: None}
+            return self._refuse(tracker, dispatcher, slot, invalid_value=str(value)[:60], reason=str(reason))
+        return {slot: normalised, f"{slot}_masked": mask(normalised)}
+
+    def validate_preferred_contact_time(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        answer = re.sub(r"\s+", " ", str(value)).strip(" .")
+        if not answer or len(answer) > 100 or find_phone(answer) or find_email(answer):
+            return self._refuse(tracker, dispatcher, "preferred_contact_time")
+        return {"preferred_contact_time": answer}
+
+    def validate_payment_method(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        if value in ("insurance", "self_pay", "unsure", SKIPPED):
+            return {"payment_method": value}
+        return self._refuse(tracker, dispatcher, "payment_method")
 
     def validate_contact_consent(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Slots:
-        if isinstance(value, bool):
-            return {"contact_consent": value}
-        dispatcher.utter_message(response="utter_invalid_contact_consent")
-        return {"contact_consent": None}
+        if value is False:
+            return {"contact_consent": False, "consent_channels": None}
+        reachable = self._reachable_channels(tracker)
+        if value is True:
+            return {"contact_consent": True, "consent_channels": ",".join(reachable)}
+        chosen = [c for c in str(value).split(",") if c in CHANNELS] if isinstance(value, str) else []
+        usable = [c for c in chosen if c in reachable]
+        if chosen and not usable:
+            dispatcher.utter_message(response="utter_consent_channel_unavailable")
+            return {"contact_consent": None}
+        if usable:
+            return {"contact_consent": True, "consent_channels": ",".join(usable)}
+        return self._refuse(tracker, dispatcher, "contact_consent")
+
+    @staticmethod
+    def _reachable_channels(tracker: Tracker) -> List[Text]:
+        phone = tracker.get_slot("phone") not in (None, DECLINED)
+        email = tracker.get_slot("email") not in (None, DECLINED)
+        return [c for c, ok in (("call", phone), ("text", phone), ("email", email)) if ok]
+
+    def validate_details_confirmed(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        if value is True:
+            return {"details_confirmed": True}
+        dispatcher.utter_message(response="utter_ask_what_to_change")
+        return {"details_confirmed": None}
+
+    # --- failures --------------------------------------------------------------------------
+    @staticmethod
+    def _refuse(tracker: Tracker, dispatcher: CollectingDispatcher, slot: Text, **details: Any) -> Slots:
+        """Explain why the answer was refused; after three refusals, offer the phone instead."""
+        failures = dict(tracker.get_slot("form_failures") or {})
+        failures[slot] = failures.get(slot, 0) + 1
+        if failures[slot] >= MAX_FAILURES:
+            dispatcher.utter_message(response="utter_too_many_attempts")
+            return {slot: None, "form_failures": failures, "form_gave_up": True}
+        dispatcher.utter_message(response=f"utter_invalid_{slot}", **details)
+        return {slot: None, "form_failures": failures}
 
 
 def form_slot_names() -> List[Text]:
     """Every slot the form fills, directly or while validating."""
     return [
-        "treatment_interest", "location", "zip_code", "city", "state",
-        "full_name", "phone", "email", "contact_consent",
+        "treatment_interest", "is_adult", "location", "zip_code", "city", "state",
+        "antidepressants_tried", "full_name", "phone", "phone_masked", "email", "email_masked",
+        "preferred_contact_time", "payment_method", "contact_consent", "consent_channels",
+        "details_confirmed", "form_failures", "form_gave_up",
     ]

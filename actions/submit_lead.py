@@ -1,9 +1,10 @@
-"""Deliver a completed lead to the leads API, or drop it when the visitor stops."""
+"""Deliver a completed lead to the leads API (or the outbox), or drop it when it must not be kept."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -12,11 +13,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.contact import DECLINED
-from actions.lead_form import form_slot_names
+from actions.lead_form import SKIPPED, form_slot_names
 from actions.leads_client import LeadDeliveryError, LeadsClient
+from actions.outbox import Outbox, outbox_from_env
+from actions.places import parse_place
 from actions.settings import ActionSettings
+from actions.triage import is_qualified, service_area, suggested_consult
+from bot.clinic_profile import load_profile
 
 logger = logging.getLogger(__name__)
+UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign")
 
 
 def _form_started_at(tracker: Tracker) -> Optional[float]:
@@ -37,32 +43,72 @@ def conversation_ref(sender_id: Text) -> Text:
     return hashlib.sha256(sender_id.encode()).hexdigest()[:12]
 
 
+def consent_version(domain: DomainDict) -> Optional[Text]:
+    """The version of the consent text the visitor was shown (metadata of the domain response)."""
+    variants = (domain.get("responses") or {}).get("utter_ask_contact_consent") or [{}]
+    return (variants[0].get("metadata") or {}).get("consent_version")
+
+
+def campaign(tracker: Tracker) -> Dict[Text, Any]:
+    """UTM parameters the website passed in a message's metadata, latest first."""
+    for event in reversed(tracker.events):
+        metadata = event.get("metadata") or {} if event.get("event") == "user" else {}
+        found = {key: str(metadata[key])[:100] for key in UTM_KEYS if metadata.get(key)}
+        if found:
+            return found
+    return {}
+
+
 def _given(value: Any) -> Any:
-    return None if value in (None, DECLINED) else value
+    return None if value in (None, DECLINED, SKIPPED) else value
 
 
-def lead_payload(tracker: Tracker) -> Dict[str, Any]:
+def lead_payload(tracker: Tracker, domain: DomainDict, now: datetime) -> Dict[str, Any]:
     slot = tracker.get_slot
+    treatment = slot("treatment_interest")
+    channels = (slot("consent_channels") or "").split(",")
+    place = parse_place(slot("zip_code") or f"{slot('city')}, {slot('state')}")
+    area = service_area(place, treatment, load_profile()) if place else None
+    phone, email = _given(slot("phone")), _given(slot("email"))
+    adult = slot("is_adult") is True
+    in_area = area.in_area if area else None
     return {
         "conversation_id": tracker.sender_id,
         "full_name": slot("full_name"),
-        "phone": _given(slot("phone")),
-        "email": _given(slot("email")),
+        "phone": phone,
+        "email": email,
         "zip_code": slot("zip_code"),
         "city": slot("city"),
         "state": slot("state"),
-        "treatment_interest": slot("treatment_interest"),
+        "treatment_interest": treatment,
         "contact_consent": slot("contact_consent") is True,
+        "age_confirmed": adult,
+        "antidepressants_tried": slot("antidepressants_tried"),
+        "preferred_contact_time": slot("preferred_contact_time"),
+        "payment_method": _given(slot("payment_method")),
+        "consent_text_version": consent_version(domain),
+        "consented_at": now.isoformat(),
+        "consent_call": "call" in channels and phone is not None,
+        "consent_text": "text" in channels and phone is not None,
+        "consent_email": "email" in channels and email is not None,
+        "in_service_area": in_area,
+        "distance_miles": area.distance_miles if area else None,
+        "nearest_clinic": area.clinic.name if area else None,
+        "qualified": is_qualified(adult, bool(phone or email), slot("contact_consent") is True, bool(in_area)),
+        "urgent": slot("crisis_detected") is True,
+        "suggested_consult": suggested_consult(treatment, slot("antidepressants_tried")),
+        **campaign(tracker),
     }
 
 
 def clear_form_slots() -> List[EventType]:
-    return [SlotSet(name, None) for name in form_slot_names()]
+    return [SlotSet(name, None) for name in form_slot_names()] + [SlotSet("requested_slot", None)]
 
 
 class ActionSubmitLead(Action):
-    def __init__(self, client: Optional[LeadsClient] = None) -> None:
+    def __init__(self, client: Optional[LeadsClient] = None, outbox: Optional[Outbox] = None) -> None:
         self._client = client
+        self._outbox = outbox
 
     def name(self) -> Text:
         return "action_submit_lead"
@@ -70,24 +116,32 @@ class ActionSubmitLead(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
+        # Nothing is kept for a minor, without consent, or when the form gave up.
+        if tracker.get_slot("is_adult") is False:
+            dispatcher.utter_message(response="utter_minor")
+            return clear_form_slots()
+        if tracker.get_slot("form_gave_up"):
+            return clear_form_slots()
         if tracker.get_slot("contact_consent") is not True:
-            # No consent, no lead: nothing is sent and the details are forgotten.
             dispatcher.utter_message(response="utter_no_consent")
             return clear_form_slots()
 
+        lead = lead_payload(tracker, domain, datetime.now(timezone.utc))
+        key = idempotency_key(tracker)
         client = self._client or LeadsClient(ActionSettings.from_env())
         try:
-            lead = await client.submit(lead_payload(tracker), idempotency_key(tracker))
+            stored = await client.submit(lead, key)
         except LeadDeliveryError as exc:
-            logger.error(
-                "Lead not delivered for conversation %s: %s",
-                conversation_ref(tracker.sender_id), exc,
-            )
-            dispatcher.utter_message(response="utter_lead_not_saved")
-            return []
-        logger.info(
-            "Lead %s stored for conversation %s", lead.get("id"), conversation_ref(tracker.sender_id)
-        )
+            ref = conversation_ref(tracker.sender_id)
+            if not exc.retryable:
+                logger.error("Lead refused by the API for conversation %s: %s", ref, exc)
+                dispatcher.utter_message(response="utter_lead_not_saved")
+                return []
+            (self._outbox or outbox_from_env()).put(key, lead)
+            logger.warning("Leads API unavailable: lead for conversation %s kept in the outbox", ref)
+            dispatcher.utter_message(response="utter_lead_queued")
+            return clear_form_slots()
+        logger.info("Lead %s stored for conversation %s", stored.get("id"), conversation_ref(tracker.sender_id))
         dispatcher.utter_message(response="utter_lead_submitted")
         return clear_form_slots()
 
@@ -100,4 +154,4 @@ class ActionCancelLead(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         dispatcher.utter_message(response="utter_lead_cancelled")
-        return clear_form_slots() + [SlotSet("requested_slot", None)]
+        return clear_form_slots()

@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import datetime, timezone
 
-from sqlalchemy import Boolean, DateTime, Dialect, Enum, String, TypeDecorator, Uuid
+from sqlalchemy import Boolean, DateTime, Dialect, Enum, Float, String, TypeDecorator, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -79,3 +79,25 @@ class Lead(Base):
     status: Mapped[LeadStatus] = mapped_column(
         Enum(LeadStatus, native_enum=False, length=20), default=LeadStatus.new, index=True
     )
+    # What the visitor told the form (migration 0002).
+    age_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    antidepressants_tried: Mapped[str | None] = mapped_column(String(10))
+    preferred_contact_time: Mapped[str | None] = mapped_column(String(100))
+    payment_method: Mapped[str | None] = mapped_column(String(20))
+    # The consent record: which text the visitor agreed to, when, and for which channels.
+    consent_text_version: Mapped[str | None] = mapped_column(String(20))
+    consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    consent_call: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_text: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_email: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Triage computed by the action server from the clinic profile.
+    in_service_area: Mapped[bool | None] = mapped_column(Boolean)
+    distance_miles: Mapped[float | None] = mapped_column(Float)
+    nearest_clinic: Mapped[str | None] = mapped_column(String(100))
+    qualified: Mapped[bool] = mapped_column(Boolean, default=False)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    suggested_consult: Mapped[str | None] = mapped_column(String(300))
+    # Campaign source passed by the website widget.
+    utm_source: Mapped[str | None] = mapped_column(String(100))
+    utm_medium: Mapped[str | None] = mapped_column(String(100))
+    utm_campaign: Mapped[str | None] = mapped_column(String(100))

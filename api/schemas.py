@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -27,6 +27,24 @@ class LeadCreate(BaseModel):
     state: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
     treatment_interest: TreatmentInterest
     contact_consent: bool
+    age_confirmed: bool = False
+    antidepressants_tried: Literal["0", "1", "2+", "unsure"] | None = None
+    preferred_contact_time: Annotated[Text, StringConstraints(max_length=100)] | None = None
+    payment_method: Literal["insurance", "self_pay", "unsure"] | None = None
+    consent_text_version: Annotated[Text, StringConstraints(max_length=20)] | None = None
+    consented_at: datetime | None = None
+    consent_call: bool = False
+    consent_text: bool = False
+    consent_email: bool = False
+    in_service_area: bool | None = None
+    distance_miles: float | None = Field(default=None, ge=0, le=25_000)
+    nearest_clinic: Annotated[Text, StringConstraints(max_length=100)] | None = None
+    qualified: bool = False
+    urgent: bool = False
+    suggested_consult: Annotated[Text, StringConstraints(max_length=300)] | None = None
+    utm_source: Annotated[Text, StringConstraints(max_length=100)] | None = None
+    utm_medium: Annotated[Text, StringConstraints(max_length=100)] | None = None
+    utm_campaign: Annotated[Text, StringConstraints(max_length=100)] | None = None
 
     @field_validator("phone")
     @classmethod
@@ -60,6 +78,12 @@ class LeadCreate(BaseModel):
             raise ValueError("a lead needs the visitor's consent to be contacted")
         if not self.zip_code and not self.city:
             raise ValueError("a lead needs a ZIP code or a city")
+        if self.consent_email and not self.email:
+            raise ValueError("consent to email needs an email address")
+        if (self.consent_call or self.consent_text) and not self.phone:
+            raise ValueError("consent to call or text needs a phone number")
+        if self.qualified and not (self.age_confirmed and self.in_service_area):
+            raise ValueError("a qualified lead is an adult in the service area")
         return self
 
 
@@ -78,6 +102,24 @@ class LeadRead(BaseModel):
     treatment_interest: TreatmentInterest
     contact_consent: bool
     status: LeadStatus
+    age_confirmed: bool
+    antidepressants_tried: str | None
+    preferred_contact_time: str | None
+    payment_method: str | None
+    consent_text_version: str | None
+    consented_at: datetime | None
+    consent_call: bool
+    consent_text: bool
+    consent_email: bool
+    in_service_area: bool | None
+    distance_miles: float | None
+    nearest_clinic: str | None
+    qualified: bool
+    urgent: bool
+    suggested_consult: str | None
+    utm_source: str | None
+    utm_medium: str | None
+    utm_campaign: str | None
 
 
 class LeadPage(BaseModel):

@@ -20,7 +20,13 @@ from dataclasses import dataclass
 
 # Words people use for "myself", typos included.
 _SELF = r"(?:my\s*self|myself|mysef|myslef|mysel|meself|my\s*own\s*self)"
-_ME_OR_SELF = rf"(?:{_SELF}|me)"
+_OTHER_SELF = r"(?:himself|herself|themselves|themself|hisself)"
+_DIE = r"(?:die|dye|di|be\s+dead|be\s+gone|not\s+exist|end\s+it)"
+_DRUG = (
+    r"(?:pills?|meds?|medications?|medicine|tablets?|drugs?|xanax|ativan|valium|klonopin|"
+    r"ketamine|esketamine|spravato|tylenol|acetaminophen|advil|ibuprofen|insulin|"
+    r"antidepressants?|opioids?|oxy\w*|fentanyl|heroin|lithium|sleeping\s+pills?|bottle)"
+)
 
 DISCLOSURES: dict[str, list[str]] = {
     "suicidal_ideation": [
@@ -28,7 +34,30 @@ DISCLOSURES: dict[str, list[str]] = {
         r"\bkms\b",
         r"\b(?:end|ending|take|taking|took)\s+(?:it\s+all|my\s+(?:own\s+)?life|my\s+life)\b",
         r"\bend\s+(?:it|things|everything)\s+(?:all|now|tonight|today|for\s+good|soon)\b",
-        r"\b(?:want|wanna|wanted|going|gonna|ready|plan(?:ning)?|trying)\s+(?:to\s+)?(?:die|be\s+dead|end\s+it)\b",
+        rf"\b(?:want|wants|wanna|wanted|going|gonna|ready|plan(?:ning)?|trying|deserve)\s+(?:to\s+)?{_DIE}\b",
+        r"\b(?:plan|planning|want|wanna|going|gonna|ready|decided|trying|about|how)\s+(?:to\s+)?end\s+(?:it|things|everything|it\s+all|my\s+(?:own\s+)?(?:life|lfe|lif|live|existence))\b",
+        r"\b(?:gun|rope|noose|pills?)\s+to\s+end\s+(?:it|things|my)",
+        r"\bnever\s+wake\s+up\b",
+        r"\b(?:everyone|everybody|they|family|world|people|kids)\s+(?:would|will|'d)\s+be\s+better\s+off\b",
+        r"\bno\s+(?:reason|point|purpose)\b.*\b(?:to\s+live|living|being\s+alive|go(?:ing)?\s+on|keep\s+going)\b",
+        r"\bpoint\s+(?:of|in)\s+(?:living|being\s+alive|going\s+on|life)\b",
+        r"\btired\s+of\s+(?:living|being\s+alive|existing|life)\b",
+        r"\b(?:no|any|see\s+a|only)\s+way\s+out\b",
+        r"\b(?:stockpil\w*|sav(?:ing|ed)\s+up|hoard\w*)\b.*\b(?:meds|pills|medications?|tablets)\b",
+        r"\b(?:this\s+is\s+(?:my\s+)?goodbye|final\s+goodbye|goodbye\s+(?:forever|world|everyone))\b",
+        r"\b(?:no\s*one|nobody)\s+(?:would|will|'d|even|would\s+even)\s+(?:even\s+)?(?:notice|care|miss)\b",
+        r"\b(?:i'?m|i\s+am|im)\s+(?:just\s+|such\s+)?a\s+burden\b",
+        r"\b(?:how\s+(?:many|much)|(?:easiest|best|quickest|fastest|painless|least\s+painful)\s+way)\b.*\b(?:die|dead|kill|end\s+it|overdose)\b",
+        r"\b(?:how\s+(?:to|do\s+(?:i|you|people|u))|ways?\s+to)\s+(?:kill|end|hurt|off)\s+(?:yourself|urself|oneself|myself|my\s*self)\b",
+        rf"\b(?:kill|killing|kil|end|ending|hurt|hurting|harm|harming|shoot|hang)\s+{_OTHER_SELF}\b",
+        r"\b(?:i'?ll|i\s+will|i'?d|ill)\s+(?:probably\s+|prob\s+|likely\s+|just\s+)?be\s+dead\b(?!\s+tired)",
+        r"\bif\s+i\s+(?:was|were|am)\s+(?:dead|gone(?!\s+for)|not\s+(?:here|around|alive))\b|\bif\s+i\s+(?:died|disappeared|killed\s+my)",
+        r"\bwant\s+(?:it|everything|this|the\s+pain|my\s+life)\s+(?:all\s+)?to\s+(?:be\s+over|end|stop)\b",
+        r"\b(?:should|could|might|will|gonna|going\s+to|ought\s+to)\s+(?:just\s+)?end\s+it\b",
+        r"\b(?:i'?m|i\s+am|im)\s+not\s+safe\b",
+        r"\b(?:don'?t|do\s+not|dont)\s+feel\s+safe\b",
+        r"\b(?:don'?t|dont|can'?t|cannot|cant)\s+trust\s+myself\b",
+        rf"\bwhat\s+(?:i'?ll|i\s+will|i\s+might|i'?m\s+going\s+to|i\s+could)\s+do\s+to\s+{_SELF}",
         r"\b(?:wish|wished|hope)\s+i\s+(?:was|were|could\s+be|would\s+be|could)\s+(?:dead|die|gone|never\s+born)\b",
         r"\bwish\s+i\s+(?:wasn'?t|weren'?t)\s+(?:alive|here|born)\b",
         r"\bbetter\s+off\s+(?:dead|without\s+me|if\s+i\s+(?:was|were)n'?t\s+here|gone)\b",
@@ -47,7 +76,7 @@ DISCLOSURES: dict[str, list[str]] = {
         r"\bno\s+way\s+out\b",
     ],
     "self_harm": [
-        rf"\b(?:hurt|hurting|harm|harming|cut|cutting|burn|burning|injure|injuring|punish|punishing)\s+{_SELF}\b",
+        rf"\b(?:hurt|hurting|harm|harming|cut|cutting|burn|burning|injure|injuring|punish|punishing|hit|hitting|punch|punching|scratch|scratching|bang|banging|starve|starving|bite|biting|choke|choking)\s+{_SELF}\b",
         r"\bself[\s-]*(?:harm|harming|injury|injure|mutilat\w*)\b.*\b(?:i|i'?m|been|again|started|keep)\b",
         r"\b(?:i|i'?ve|been|started|keep)\b.*\bself[\s-]*(?:harm|harming|injury|mutilat\w*)\b",
         r"\b(?:started|start|keep|been)\s+cutting\b",
@@ -57,14 +86,19 @@ DISCLOSURES: dict[str, list[str]] = {
         r"\b(?:kill|killing|kil|murder|murdering|shoot|shooting|stab|stabbing|strangle)\s+(?:him|her|them|someone|somebody|some\s+one|people|everyone|everybody|my\s+\w+|the\s+\w+|that\s+\w+|this\s+\w+|a\s+\w+)\b",
         r"\b(?:hurt|hurting|harm|harming|attack|beat\s+up)\s+(?:someone|somebody|some\s+one|people|everyone|everybody|others|my\s+(?:kids?|children|son|daughter|wife|husband|partner|mom|mother|dad|father|baby|boss|family))\b",
         r"\b(?:want|wanna|going|gonna|feel\s+like)\s+(?:to\s+)?(?:hurt|kill|shoot|stab)\s+(?:him|her|them)\b",
+        # Danger from someone else is an emergency too.
+        r"\b(?:he|she|they|someone|somebody|my\s+\w+)\s+(?:is\s+|'s\s+|s\s+|are\s+|'re\s+|has\s+)?(?:going\s+to|gonna|will|wants?\s+to|threaten(?:ed|s|ing)\s+to|tried\s+to|trying\s+to)\s+(?:kill|hurt|beat|shoot|stab)\s+me\b",
+        r"\b(?:he|she|they|someone|somebody|my\s+\w+)\s+(?:hit|hits|beat|beats|choked|chokes|strangled)\s+me\b",
     ],
     "medical_emergency": [
-        r"\b(?:chest\s+pains?|heart\s+attack|having\s+a\s+stroke|can'?t\s+breathe|cannot\s+breathe|trouble\s+breathing|struggling\s+to\s+breathe|not\s+breathing)\b",
-        r"\b(?:took|taken|swallowed|ate)\s+(?:a\s+(?:bunch|lot|handful)|all|too\s+many|too\s+much|the\s+whole)\b.*\b(?:pills?|meds?|tablets?|medications?|bottle)\b",
-        r"\b(?:took|taken|swallowed)\s+\d+\s+(?:pills?|tablets?)\b",
-        r"\b(?:overdosed|overdosing|od'?d|od'?ing)\b",
-        r"\b(?:having|had)\s+a\s+seizure\b",
-        r"\b(?:passed\s+out|unconscious|won'?t\s+wake\s+up|not\s+waking\s+up|bleeding\s+(?:a\s+lot|heavily|badly|everywhere))\b",
+        r"\b(?:chest\s+pains?|can'?t\s+breathe|cannot\s+breathe|trouble\s+breathing|struggling\s+to\s+breathe|not\s+breathing|stopped\s+breathing)\b",
+        r"\b(?:i\s*(?:'m|am)|im|i\s+think\s+i'?m|he'?s|she'?s|they'?re|someone'?s|someone\s+is|is)\s+having\s+a\s+(?:heart\s+attack|stroke|seizure)\b",
+        r"\bsomeone\s+(?:is\s+)?having\s+a\s+seizure\b",
+        rf"\b(?:took|taken|swallowed|ate|downed|popped)\s+(?:a\s+(?:bunch|lot|handful|whole)|all|too\s+many|too\s+much|the\s+whole|a\s+whole)\b.*\b{_DRUG}\b",
+        rf"\btook\s+all\s+(?:of\s+)?(?:my|her|his|their|the)\s+{_DRUG}\b",
+        r"\b(?:took|taken|swallowed)\s+\d+\s+(?:\w+\s+)?(?:pills?|tablets?|capsules?)\b",
+        r"\b(?:overdosed|overdosing|od'?d|od'?ing)\b(?!\s+on\s+(?:co+f+e+|caf+e+ine|sugar|candy|chocolate|netflix|tv|memes|work|love|pizza))",
+        r"\b(?:passed\s+out|unconscious|won'?t\s+wake\s+up|isn'?t\s+waking\s+up|not\s+waking\s+up|bleeding\s+(?:a\s+lot|heavily|badly|everywhere))\b",
     ],
 }
 
@@ -84,6 +118,18 @@ _GENERAL_QUESTION = re.compile(
     r"^(?:does|do|did|can|could|is|are|was|will|would|should|what|whats|what's|how|why|when|"
     r"which|who|tell\s+me|any|info|information|question)\b"
 )
+
+# Everyday figures of speech. They never override a rule above; they only stop the trained
+# classifier from calling "I'm so hungry I could die" a crisis on its own.
+FIGURATIVE = [
+    r"\b(?:dying|die|dead)\s+(?:to|of|for)\s+(?:know|try|see|hear|find|get|ask|laughing|laughter|boredom|embarrassment|hunger|thirst)\b",
+    r"\b(?:hungry|tired|bored|embarrassed|thirsty|hot|cold|full|excited|nervous)\b.*\b(?:could|gonna|going\s+to|will|might)\s+(?:die|drop\s+dead)\b",
+    r"\b(?:is|are|was|s|'s|'re)\s+killing\s+me\b|\bkills\s+me\b|\bkilled\s+it\b|\bkilling\s+it\b",
+    r"\bto\s+die\s+for\b|\bdead\s+tired\b|\bdying\s+laughing\b|\bi'?m\s+dead\s+(?:lol|lmao|haha)",
+    r"\boverdos(?:ed|ing)\s+on\s+(?:co+f+e+|caf+e+ine|sugar|candy|chocolate|netflix|tv|memes|work|pizza)\b",
+    r"\bcould\s+(?:kill|murder)\s+(?:for|a)\b",
+]
+_COMPILED_FIGURATIVE = [re.compile(pattern) for pattern in FIGURATIVE]
 
 _COMPILED_DISCLOSURES = {
     category: [re.compile(pattern) for pattern in patterns]
@@ -107,8 +153,26 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _is_general_question(text: str) -> bool:
-    return bool(_GENERAL_QUESTION.match(text)) and not _PERSONAL.search(text)
+_TREATMENT_TOPIC = re.compile(
+    r"\b(?:spravato|esketamine|ketamine|tms|antidepressants?|ssris?|treatments?|therapy|fda|label|"
+    r"approved|approval|clinical|studies|study|research|medication|drug)\b"
+)
+
+
+def is_topic_question(text: str) -> bool:
+    """A question or phrase about a subject, with no first-person or family reference.
+
+    "does Spravato help with suicidal thoughts?", "ketamine for suicidal depression".
+    """
+    normalised = normalise(text)
+    if _PERSONAL.search(normalised):
+        return False
+    return bool(_GENERAL_QUESTION.match(normalised) or _TREATMENT_TOPIC.search(normalised))
+
+
+def is_figurative(text: str) -> bool:
+    normalised = normalise(text)
+    return any(pattern.search(normalised) for pattern in _COMPILED_FIGURATIVE)
 
 
 def detect_crisis(text: str) -> CrisisMatch | None:
@@ -124,7 +188,7 @@ def detect_crisis(text: str) -> CrisisMatch | None:
                 if pattern.search(variant):
                     return CrisisMatch(category, pattern.pattern)
     for variant in variants:
-        if _is_general_question(variant):
+        if is_topic_question(variant):
             continue
         for category, pattern in _COMPILED_TOPICS.items():
             if pattern.search(variant):

@@ -1,7 +1,8 @@
 """Create .env from .env.example, giving every "generate-me" secret a fresh random value.
 
 Run by `make` before anything starts, so a fresh clone runs without hand steps while no
-secret ever lives in the repository. An existing .env is left alone.
+secret ever lives in the repository. An existing .env keeps its values; settings added to
+.env.example since it was made are appended.
 """
 
 from __future__ import annotations
@@ -23,13 +24,31 @@ def render(example: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _keys(text: str) -> set[str]:
+    return {
+        line.split("=", 1)[0].strip()
+        for line in text.splitlines()
+        if "=" in line and not line.lstrip().startswith("#")
+    }
+
+
 def main(example_path: str = ".env.example", target_path: str = ".env") -> int:
     target = Path(target_path)
-    if target.exists():
+    rendered = render(Path(example_path).read_text())
+    if not target.exists():
+        target.write_text(rendered)
+        target.chmod(0o600)
+        print(f"Created {target} with new random secrets (edit it to change settings).")
         return 0
-    target.write_text(render(Path(example_path).read_text()))
-    target.chmod(0o600)
-    print(f"Created {target} with new random secrets (edit it to change settings).")
+    current = target.read_text()
+    missing = [
+        line for line in rendered.splitlines()
+        if "=" in line and not line.lstrip().startswith("#") and line.split("=", 1)[0] not in _keys(current)
+    ]
+    if missing:
+        separator = "" if current.endswith("\n") else "\n"
+        target.write_text(current + separator + "\n".join(missing) + "\n")
+        print(f"Added new settings to {target}: {', '.join(line.split('=', 1)[0] for line in missing)}")
     return 0
 
 

@@ -12,13 +12,15 @@ from actions.contact import DECLINED
 from actions.lead_form import ValidateLeadForm
 from tests.actions.conftest import TrackerFactory, responses
 
+REQUIRED = [
+    "treatment_interest", "is_adult", "location", "antidepressants_tried", "full_name", "phone",
+    "email", "preferred_contact_time", "payment_method", "contact_consent", "details_confirmed",
+]
 DOMAIN: dict[str, Any] = {
-    "forms": {"lead_form": {"required_slots": [
-        "treatment_interest", "location", "full_name", "phone", "email", "contact_consent",
-    ]}},
-    "slots": {name: {} for name in [
-        "treatment_interest", "location", "zip_code", "city", "state", "full_name", "phone",
-        "email", "contact_consent",
+    "forms": {"lead_form": {"required_slots": REQUIRED}},
+    "slots": {name: {} for name in REQUIRED + [
+        "zip_code", "city", "state", "phone_masked", "email_masked", "consent_channels",
+        "form_failures", "form_gave_up",
     ]},
 }
 
@@ -41,6 +43,7 @@ async def test_first_message_fills_every_slot_it_names(make_tracker: TrackerFact
     assert slots["location"] == "Los Angeles, CA 90026"
     assert (slots["zip_code"], slots["city"], slots["state"]) == ("90026", "Los Angeles", "CA")
     assert slots["treatment_interest"] == "ketamine"
+    assert slots["phone_masked"] == "•••-•••-0177"
     assert "email" not in slots
     assert responses(dispatcher) == []
 
@@ -66,6 +69,7 @@ async def test_email_can_be_declined_when_phone_given(make_tracker: TrackerFacto
     tracker = make_tracker("I'd rather not give my email", requested_slot="email", slots={"phone": "+13105550123"})
     slots = await run_form(tracker, dispatcher)
     assert slots["email"] == DECLINED
+    assert slots["email_masked"] == "not given"
 
 
 @pytest.mark.asyncio
@@ -145,3 +149,109 @@ async def test_treatment_button_payload(make_tracker: TrackerFactory, dispatcher
 
 def test_slot_events_are_plain_slotsets() -> None:
     assert SlotSet("phone", None) == {"event": "slot", "timestamp": None, "name": "phone", "value": None}
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("text", "intent", "adult"), [
+    ("yes", "affirm", True), ("no", "deny", False), ("I'm 17", "inform", False), ("i am 42", "inform", True),
+])
+async def test_age_question(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, text: str, intent: str, adult: bool) -> None:
+    slots = await run_form(make_tracker(text, intent=intent, requested_slot="is_adult"), dispatcher)
+    assert slots["is_adult"] is adult
+
+
+@pytest.mark.asyncio
+async def test_a_minor_ends_the_form(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
+    events = await ValidateLeadForm().run(dispatcher, make_tracker("no", intent="deny", requested_slot="is_adult"), DOMAIN)
+    assert {"event": "slot", "timestamp": None, "name": "requested_slot", "value": None} in events
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("text", "value"), [("two", "2+"), ("just one", "1"), ("none yet", "0"), ("not sure", "unsure"), ("like 5", "2+")])
+async def test_antidepressants_tried(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, text: str, value: str) -> None:
+    slots = await run_form(make_tracker(text, requested_slot="antidepressants_tried"), dispatcher)
+    assert slots["antidepressants_tried"] == value
+
+
+@pytest.mark.asyncio
+async def test_antidepressants_from_a_sentence_in_another_answer(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
+    tracker = make_tracker("I've tried three antidepressants and I live in 90026", requested_slot="location")
+    slots = await run_form(tracker, dispatcher)
+    assert slots["antidepressants_tried"] == "2+"
+    assert slots["zip_code"] == "90026"
+
+
+@pytest.mark.asyncio
+async def test_contact_time_free_text(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
+    slots = await run_form(make_tracker("weekday mornings  ", requested_slot="preferred_contact_time"), dispatcher)
+    assert slots["preferred_contact_time"] == "weekday mornings"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("text", "intent", "value"), [
+    ("blue cross ppo", "inform", "insurance"), ("I'll pay out of pocket", "inform", "self_pay"),
+    ("skip", "inform", "skipped"), ("no", "deny", "skipped"),
+])
+async def test_payment_method(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, text: str, intent: str, value: str) -> None:
+    slots = await run_form(make_tracker(text, intent=intent, requested_slot="payment_method"), dispatcher)
+    assert slots["payment_method"] == value
+
+
+@pytest.mark.asyncio
+async def test_consent_yes_covers_the_channels_the_visitor_gave(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
+    tracker = make_tracker("yes", intent="affirm", requested_slot="contact_consent", slots={"phone": "+13105550123", "email": DECLINED})
+    slots = await run_form(tracker, dispatcher)
+    assert slots["contact_consent"] is True
+    assert slots["consent_channels"] == "call,text"
+
+
+@pytest.mark.asyncio
+async def test_consent_limited_to_one_channel(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
+    tracker = make_tracker("only email please", requested_slot="contact_consent", slots={"phone": "+13105550123", "email": "a@b.co"})
+    slots = await run_form(tracker, dispatcher)
+    assert (slots["contact_consent"], slots["consent_channels"]) == (True, "email")
+
+
+@pytest.mark.asyncio
+async def test_consent_to_a_channel_without_details_is_asked_again(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
+    tracker = make_tracker('/inform{"consent_channel": "email"}', requested_slot="contact_consent",
+                           entities=[{"entity": "consent_channel", "value": "email"}], slots={"phone": "+13105550123", "email": DECLINED})
+    slots = await run_form(tracker, dispatcher)
+    assert slots["contact_consent"] is None
+    assert responses(dispatcher) == ["utter_consent_channel_unavailable"]
+
+
+@pytest.mark.asyncio
+async def test_summary_no_asks_what_to_change(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
+    slots = await run_form(make_tracker("no", intent="deny", requested_slot="details_confirmed"), dispatcher)
+    assert slots["details_confirmed"] is None
+    assert responses(dispatcher) == ["utter_ask_what_to_change"]
+
+
+@pytest.mark.asyncio
+async def test_third_failure_offers_the_phone_and_ends_the_form(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
+    tracker = make_tracker("12345", requested_slot="phone", slots={"form_failures": {"phone": 2}})
+    slots = await run_form(tracker, dispatcher)
+    assert responses(dispatcher) == ["utter_too_many_attempts"]
+    assert slots["form_gave_up"] is True
+    assert slots["requested_slot"] is None
+
+
+@pytest.mark.asyncio
+async def test_out_of_area_is_said_kindly_and_the_location_kept(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
+    tracker = make_tracker("San Diego", requested_slot="location", slots={"treatment_interest": "spravato"})
+    slots = await run_form(tracker, dispatcher)
+    assert slots["city"] == "San Diego"
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_out_of_area"
+    assert 90 < float(message["distance"]) < 140
+    assert message["clinic"] == "Santa Monica Spravato clinic"
+
+
+@pytest.mark.asyncio
+async def test_no_consent_ends_the_form_without_a_summary(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
+    answered = {slot: "x" for slot in REQUIRED if slot not in ("contact_consent", "details_confirmed")}
+    tracker = make_tracker("no", intent="deny", requested_slot="contact_consent", slots={**answered, "phone": "+13105550123"})
+    slots = await run_form(tracker, dispatcher)
+    assert slots["contact_consent"] is False
+    assert slots["requested_slot"] is None

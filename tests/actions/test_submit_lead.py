@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -12,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.contact import DECLINED
 from actions.leads_client import LeadsClient
 from actions.settings import ActionSettings
+from actions.outbox import Outbox
 from actions.submit_lead import ActionCancelLead, ActionSubmitLead, idempotency_key
 from tests.actions.conftest import TrackerFactory, responses
 
@@ -19,8 +21,11 @@ SETTINGS = ActionSettings(leads_api_url="http://leads.test", leads_service_token
 FORM_SLOTS = {
     "full_name": "Maria Lopez", "phone": "+13105550123", "email": DECLINED,
     "location": "Santa Monica, CA 90401", "zip_code": "90401", "city": "Santa Monica", "state": "CA",
-    "treatment_interest": "spravato", "contact_consent": True,
+    "treatment_interest": "spravato", "contact_consent": True, "is_adult": True,
+    "antidepressants_tried": "2+", "preferred_contact_time": "mornings", "payment_method": "skipped",
+    "consent_channels": "call,text", "details_confirmed": True, "crisis_detected": True,
 }
+DOMAIN = {"responses": {"utter_ask_contact_consent": [{"text": "May we?", "metadata": {"consent_version": "v7"}}]}}
 FORM_EVENTS = [{"event": "active_loop", "name": "lead_form", "timestamp": 1700000000.5}]
 
 
@@ -36,26 +41,36 @@ class FakeLeadsApi:
             raise httpx.ConnectError("connection refused", request=request)
         return httpx.Response(status, json={"id": "lead-1", **json.loads(request.content)})
 
-    def action(self) -> ActionSubmitLead:
-        return ActionSubmitLead(LeadsClient(SETTINGS, transport=httpx.MockTransport(self.handler)))
+    def action(self, outbox: Outbox | None = None) -> ActionSubmitLead:
+        client = LeadsClient(SETTINGS, transport=httpx.MockTransport(self.handler))
+        return ActionSubmitLead(client, outbox or Outbox(Path("/nonexistent/outbox")))
 
 
 @pytest.mark.asyncio
 async def test_submit_posts_lead_with_service_token_and_key(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
     api = FakeLeadsApi(201)
-    tracker = make_tracker(slots=FORM_SLOTS, events=FORM_EVENTS)
-    events = await api.action().run(dispatcher, tracker, {})
+    tracker = make_tracker(slots=FORM_SLOTS, events=[
+        *FORM_EVENTS, {"event": "user", "text": "hi", "metadata": {"utm_source": "google", "utm_campaign": "fall"}},
+    ])
+    events = await api.action().run(dispatcher, tracker, DOMAIN)
 
     [request] = api.requests
     assert request.url == "http://leads.test/api/leads"
     assert request.headers["Authorization"] == "Bearer svc-token"
     assert request.headers["Idempotency-Key"] == idempotency_key(tracker)
     body = json.loads(request.content)
-    assert body == {
-        "conversation_id": "visitor-1", "full_name": "Maria Lopez", "phone": "+13105550123",
-        "email": None, "zip_code": "90401", "city": "Santa Monica", "state": "CA",
-        "treatment_interest": "spravato", "contact_consent": True,
+    assert {k: body[k] for k in ("full_name", "phone", "email", "zip_code", "treatment_interest")} == {
+        "full_name": "Maria Lopez", "phone": "+13105550123", "email": None, "zip_code": "90401",
+        "treatment_interest": "spravato",
     }
+    assert (body["contact_consent"], body["consent_call"], body["consent_text"], body["consent_email"]) == (True, True, True, False)
+    assert body["consent_text_version"] == "v7" and body["consented_at"]
+    assert (body["age_confirmed"], body["antidepressants_tried"], body["payment_method"]) == (True, "2+", None)
+    assert body["nearest_clinic"] == "Santa Monica Spravato clinic" and body["in_service_area"] is True
+    assert body["distance_miles"] < 5
+    assert (body["qualified"], body["urgent"]) == (True, True)
+    assert "Spravato and TMS" in body["suggested_consult"]
+    assert (body["utm_source"], body["utm_campaign"]) == ("google", "fall")
     assert responses(dispatcher) == ["utter_lead_submitted"]
     cleared = {event["name"] for event in events if event["value"] is None}
     assert {"full_name", "phone", "email", "zip_code"} <= cleared
@@ -64,24 +79,30 @@ async def test_submit_posts_lead_with_service_token_and_key(make_tracker: Tracke
 @pytest.mark.asyncio
 async def test_transient_failures_are_retried_with_the_same_key(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
     api = FakeLeadsApi(-1, 503, 201)
-    await api.action().run(dispatcher, make_tracker(slots=FORM_SLOTS, events=FORM_EVENTS), {})
+    await api.action().run(dispatcher, make_tracker(slots=FORM_SLOTS, events=FORM_EVENTS), DOMAIN)
     assert len(api.requests) == 3
     assert len({request.headers["Idempotency-Key"] for request in api.requests}) == 1
     assert responses(dispatcher) == ["utter_lead_submitted"]
 
 
 @pytest.mark.asyncio
-async def test_api_down_tells_the_visitor_and_keeps_the_details(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
+async def test_api_down_keeps_the_lead_in_the_outbox_and_says_so(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, tmp_path: Path
+) -> None:
     api = FakeLeadsApi(-1, -1, -1)
-    events = await api.action().run(dispatcher, make_tracker(slots=FORM_SLOTS, events=FORM_EVENTS), {})
-    assert responses(dispatcher) == ["utter_lead_not_saved"]
-    assert events == []
+    outbox = Outbox(tmp_path)
+    tracker = make_tracker(slots=FORM_SLOTS, events=FORM_EVENTS)
+    await api.action(outbox).run(dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher) == ["utter_lead_queued"]
+    [waiting] = outbox.pending()
+    assert waiting.stem == idempotency_key(tracker)
+    assert json.loads(waiting.read_text())["lead"]["full_name"] == "Maria Lopez"
 
 
 @pytest.mark.asyncio
 async def test_rejected_lead_is_not_retried(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
     api = FakeLeadsApi(422)
-    await api.action().run(dispatcher, make_tracker(slots=FORM_SLOTS, events=FORM_EVENTS), {})
+    await api.action().run(dispatcher, make_tracker(slots=FORM_SLOTS, events=FORM_EVENTS), DOMAIN)
     assert len(api.requests) == 1
     assert responses(dispatcher) == ["utter_lead_not_saved"]
 
@@ -110,7 +131,27 @@ def test_key_is_stable_per_form_and_differs_between_forms(make_tracker: TrackerF
 async def test_cancel_clears_every_detail(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
     events = await ActionCancelLead().run(dispatcher, make_tracker(slots=FORM_SLOTS), {})
     assert responses(dispatcher) == ["utter_lead_cancelled"]
-    assert {event["name"] for event in events} >= set(FORM_SLOTS)
+    assert {event["name"] for event in events} >= set(FORM_SLOTS) - {"crisis_detected"}
+    assert "crisis_detected" not in {event["name"] for event in events}
     assert all(event["value"] is None for event in events)
 
 
+
+
+@pytest.mark.asyncio
+async def test_a_minor_is_told_and_nothing_is_sent(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
+    api = FakeLeadsApi()
+    events = await api.action().run(dispatcher, make_tracker(slots={**FORM_SLOTS, "is_adult": False}), DOMAIN)
+    assert api.requests == []
+    assert responses(dispatcher) == ["utter_minor"]
+    assert all(event["value"] is None for event in events)
+
+
+@pytest.mark.asyncio
+async def test_out_of_area_lead_is_recorded_but_not_qualified(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
+    api = FakeLeadsApi()
+    slots = {**FORM_SLOTS, "zip_code": "92101", "city": "San Diego", "location": "San Diego, CA 92101"}
+    await api.action().run(dispatcher, make_tracker(slots=slots, events=FORM_EVENTS), DOMAIN)
+    body = json.loads(api.requests[0].content)
+    assert (body["in_service_area"], body["qualified"]) == (False, False)
+    assert body["distance_miles"] > 90

@@ -152,3 +152,39 @@ def test_oversized_body_is_413(client: TestClient) -> None:
     )
     assert response.status_code == 413
     assert "larger than" in response.json()["detail"]
+
+
+def test_triage_and_consent_record_are_stored(client: TestClient, staff_headers: dict[str, str]) -> None:
+    body = lead_body(
+        age_confirmed=True, antidepressants_tried="2+", preferred_contact_time="weekday evenings",
+        payment_method="insurance", consent_text_version="v1", consented_at="2026-11-26T17:00:00Z",
+        consent_call=True, consent_text=True, consent_email=False, in_service_area=True,
+        distance_miles=3.2, nearest_clinic="Los Angeles ketamine clinic", qualified=True,
+        urgent=True, suggested_consult="2+ antidepressants tried", utm_source="google",
+        utm_medium="cpc", utm_campaign="fall",
+    )
+    created = client.post("/api/leads", json=body, headers=service_headers()).json()
+    stored = client.get(f"/api/leads/{created['id']}", headers=staff_headers).json()
+    for field in ("antidepressants_tried", "nearest_clinic", "qualified", "urgent", "utm_campaign", "distance_miles"):
+        assert stored[field] == body[field]
+    assert stored["consented_at"] == "2026-11-26T17:00:00Z"
+
+
+def test_consent_channel_needs_the_matching_contact(client: TestClient) -> None:
+    message = _errors(client.post(
+        "/api/leads", json=lead_body(email=None, consent_email=True), headers=service_headers()
+    ))
+    assert "consent to email" in message
+
+
+def test_qualified_lead_must_be_adult_in_area(client: TestClient) -> None:
+    message = _errors(client.post(
+        "/api/leads", json=lead_body(qualified=True, age_confirmed=False, in_service_area=True),
+        headers=service_headers(),
+    ))
+    assert "qualified" in message
+
+
+def test_unknown_answer_options_are_rejected(client: TestClient) -> None:
+    _errors(client.post("/api/leads", json=lead_body(antidepressants_tried="3"), headers=service_headers()))
+    _errors(client.post("/api/leads", json=lead_body(payment_method="bitcoin"), headers=service_headers()))

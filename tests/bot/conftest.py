@@ -111,16 +111,22 @@ def leads_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LeadsApi]:
 
 
 @pytest.fixture(scope="session")
-def action_server(leads_api: LeadsApi) -> Iterator[str]:
-    port = free_port()
-    env = {
+def action_env(leads_api: LeadsApi, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    return {
         **os.environ,
         "PYTHONPATH": str(ROOT),
         "SANIC_HOST": "127.0.0.1",
         "LEADS_API_URL": leads_api.url,
         "LEADS_SERVICE_TOKEN": SERVICE_TOKEN,
         "LEADS_API_TIMEOUT_SECONDS": "2",
+        "OUTBOX_DIR": str(tmp_path_factory.mktemp("outbox")),
     }
+
+
+@pytest.fixture(scope="session")
+def action_server(action_env: dict[str, str]) -> Iterator[str]:
+    port = free_port()
+    env = action_env
     process = subprocess.Popen(
         [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL,

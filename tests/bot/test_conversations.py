@@ -2,24 +2,48 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
-from tests.bot.conftest import LeadsApi, Visitor
+from tests.bot.conftest import ROOT, LeadsApi, Visitor
 
 pytestmark = pytest.mark.conversation
 
 ASK_TREATMENT = "Which treatment"
+ASK_ADULT = "18 or older"
 ASK_LOCATION = "ZIP code or city"
+ASK_TRIED = "How many antidepressants"
 ASK_NAME = "full name"
-ASK_PHONE = "phone number"
-ASK_EMAIL = "email address"
-ASK_CONSENT = "May the clinic contact you"
+ASK_PHONE = "What phone number"
+ASK_EMAIL = "email address?"
+ASK_TIME = "best time"
+ASK_PAYMENT = "expect to pay"
+ASK_CONSENT = "contact you about a free consultation"
+ASK_SUMMARY = "Here is what I'll send"
+
+
+def fill_until_contact(visitor: Visitor, treatment: str = "spravato", where: str = "90401") -> None:
+    assert ASK_TREATMENT in visitor.says("I'd like to book a free consultation")
+    assert ASK_ADULT in visitor.says(treatment)
+    assert ASK_LOCATION in visitor.says("yes")
+    assert ASK_TRIED in visitor.says(where)
+    assert ASK_NAME in visitor.says("two")
+
+
+def finish(visitor: Visitor) -> str:
+    assert ASK_PAYMENT in visitor.says("weekday mornings")
+    assert ASK_CONSENT in visitor.says("insurance")
+    assert ASK_SUMMARY in visitor.says("yes")
+    return visitor.says("yes")
 
 
 def test_greeting_discloses_bot_and_emergency_line(visitor: Visitor) -> None:
     reply = visitor.says("hello")
     assert "automated assistant" in reply
     assert "988" in reply
+    assert "Privacy notice" in reply
 
 
 @pytest.mark.parametrize(
@@ -36,24 +60,27 @@ def test_faq_answers(visitor: Visitor, question: str, expected: str) -> None:
     assert expected in visitor.says(question)
 
 
-def test_happy_path_stores_lead_with_e164_phone(visitor: Visitor, leads_api: LeadsApi) -> None:
-    assert ASK_TREATMENT in visitor.says("I'd like to book a free consultation")
-    assert ASK_LOCATION in visitor.says("spravato")
-    assert ASK_NAME in visitor.says("90401")
+def test_happy_path_stores_a_complete_lead(visitor: Visitor, leads_api: LeadsApi) -> None:
+    fill_until_contact(visitor)
     assert ASK_PHONE in visitor.says("Maria Lopez")
     assert ASK_EMAIL in visitor.says("(310) 555-0123")
-    assert ASK_CONSENT in visitor.says("Maria.Lopez@Example.com")
+    assert ASK_TIME in visitor.says("Maria.Lopez@Example.com")
+    assert ASK_PAYMENT in visitor.says("weekday mornings")
+    assert ASK_CONSENT in visitor.says("insurance")
+    summary = visitor.says("yes")
+    assert "•••-•••-0123" in summary and "m•••@example.com" in summary
+    assert "555-0123" not in summary.replace("•••-•••-0123", "")
     assert "Thank you, Maria Lopez" in visitor.says("yes")
 
     [lead] = leads_api.leads_for(visitor.sender_id)
-    assert lead["full_name"] == "Maria Lopez"
-    assert lead["phone"] == "+13105550123"
-    assert lead["email"] == "maria.lopez@example.com"
-    assert lead["zip_code"] == "90401"
-    assert lead["city"] == "Santa Monica"
-    assert lead["state"] == "CA"
-    assert lead["treatment_interest"] == "spravato"
-    assert lead["contact_consent"] is True
+    assert (lead["full_name"], lead["phone"], lead["email"]) == ("Maria Lopez", "+13105550123", "maria.lopez@example.com")
+    assert (lead["zip_code"], lead["city"], lead["state"]) == ("90401", "Santa Monica", "CA")
+    assert (lead["treatment_interest"], lead["antidepressants_tried"]) == ("spravato", "2+")
+    assert (lead["preferred_contact_time"], lead["payment_method"]) == ("weekday mornings", "insurance")
+    assert lead["contact_consent"] and lead["consent_call"] and lead["consent_text"] and lead["consent_email"]
+    assert lead["consent_text_version"] == "v1" and lead["consented_at"]
+    assert (lead["age_confirmed"], lead["in_service_area"], lead["qualified"], lead["urgent"]) == (True, True, True, False)
+    assert lead["nearest_clinic"] == "Santa Monica Spravato clinic"
     assert lead["status"] == "new"
 
 
@@ -61,39 +88,60 @@ def test_details_in_first_message_are_not_asked_again(visitor: Visitor, leads_ap
     reply = visitor.says(
         "I'm David Kim, text me at 213-555-0177, I live in 90026 and want ketamine. Can I book a consultation?"
     )
-    assert ASK_EMAIL in reply
-    reply = visitor.says("I'd rather not give my email")
-    assert ASK_CONSENT in reply
-    visitor.says("yes")
+    assert ASK_ADULT in reply
+    assert ASK_TRIED in visitor.says("yes")
+    assert ASK_EMAIL in visitor.says("none")
+    assert ASK_TIME in visitor.says("I'd rather not give my email")
+    finish(visitor)
     [lead] = leads_api.leads_for(visitor.sender_id)
     assert (lead["full_name"], lead["phone"], lead["email"]) == ("David Kim", "+12135550177", None)
-    assert (lead["zip_code"], lead["treatment_interest"]) == ("90026", "ketamine")
+    assert (lead["zip_code"], lead["treatment_interest"], lead["antidepressants_tried"]) == ("90026", "ketamine", "0")
+    assert (lead["consent_call"], lead["consent_text"], lead["consent_email"]) == (True, True, False)
 
 
-def test_invalid_phone_gets_reason_and_second_chance(visitor: Visitor, leads_api: LeadsApi) -> None:
-    visitor.says("book a consultation")
-    visitor.says("tms")
-    visitor.says("Pasadena")
+def test_invalid_phone_and_email_get_reasons_and_second_chances(visitor: Visitor) -> None:
+    fill_until_contact(visitor, "tms", "Pasadena")
     visitor.says("Tom Nguyen")
     reply = visitor.says("12345")
-    assert "too few digits" in reply
-    assert ASK_PHONE in reply
+    assert "too few digits" in reply and ASK_PHONE in reply
     assert ASK_EMAIL in visitor.says("626-555-0112")
+    reply = visitor.says("tom.nguyen@gmail")
+    assert "not valid" in reply and ASK_EMAIL in reply
+    assert ASK_TIME in visitor.says("tom.nguyen@gmail.com")
     assert visitor.slot("phone") == "+16265550112"
+    assert visitor.slot("email") == "tom.nguyen@gmail.com"
 
 
 def test_question_in_the_middle_of_the_form_is_answered_then_form_resumes(visitor: Visitor) -> None:
     visitor.says("I want to book a consultation")
     visitor.says("ketamine")
+    visitor.says("yes")
     reply = visitor.says("wait, what is spravato?")
     assert "esketamine" in reply
     assert ASK_LOCATION in reply
     assert visitor.slot("location") is None
 
 
+def test_correction_at_the_summary(visitor: Visitor, leads_api: LeadsApi) -> None:
+    fill_until_contact(visitor)
+    visitor.says("Sam Rivera")
+    visitor.says("310-555-0188")
+    visitor.says("sam@example.com")
+    visitor.says("after 5pm")
+    visitor.says("skip")
+    assert ASK_SUMMARY in visitor.says("yes")
+    reply = visitor.says("actually my email is sam.r@yahoo.com")
+    assert ASK_SUMMARY in reply and "s•••@yahoo.com" in reply
+    visitor.says("yes")
+    [lead] = leads_api.leads_for(visitor.sender_id)
+    assert lead["email"] == "sam.r@yahoo.com"
+    assert lead["payment_method"] is None
+
+
 def test_stop_cancels_and_stores_nothing(visitor: Visitor, leads_api: LeadsApi) -> None:
     visitor.says("sign me up for a consultation")
     visitor.says("tms")
+    visitor.says("yes")
     visitor.says("90064")
     reply = visitor.says("never mind")
     assert "haven't saved" in reply
@@ -101,15 +149,40 @@ def test_stop_cancels_and_stores_nothing(visitor: Visitor, leads_api: LeadsApi) 
     assert leads_api.leads_for(visitor.sender_id) == []
 
 
-def test_no_consent_stores_nothing(visitor: Visitor, leads_api: LeadsApi) -> None:
+def test_a_minor_is_told_how_a_guardian_can_reach_the_clinic(visitor: Visitor, leads_api: LeadsApi) -> None:
     visitor.says("book a consultation")
-    visitor.says("not sure")
-    visitor.says("santa monica")
+    visitor.says("tms")
+    reply = visitor.says("no, I'm 16")
+    assert "adults" in reply and "parent or guardian" in reply
+    assert visitor.slot("treatment_interest") is None
+    assert leads_api.leads_for(visitor.sender_id) == []
+
+
+def test_no_consent_stores_nothing(visitor: Visitor, leads_api: LeadsApi) -> None:
+    fill_until_contact(visitor, "not sure", "santa monica")
     visitor.says("Jo Smith")
     visitor.says("310-555-0123")
     visitor.says("skip")
+    visitor.says("anytime")
+    visitor.says("not sure")
     assert "won't contact you" in visitor.says("no")
     assert leads_api.leads_for(visitor.sender_id) == []
+
+
+def test_out_of_area_is_said_and_the_lead_still_recorded(visitor: Visitor, leads_api: LeadsApi) -> None:
+    visitor.says("book a consultation")
+    visitor.says("spravato")
+    visitor.says("yes")
+    reply = visitor.says("San Diego")
+    assert "outside the area we usually serve" in reply and "miles" in reply
+    visitor.says("one")
+    visitor.says("Lee Park")
+    visitor.says("619-555-0101")
+    visitor.says("skip")
+    finish(visitor)
+    [lead] = leads_api.leads_for(visitor.sender_id)
+    assert (lead["in_service_area"], lead["qualified"]) == (False, False)
+    assert lead["distance_miles"] > 90
 
 
 def test_crisis_message_gets_crisis_resources_first(visitor: Visitor) -> None:
@@ -118,11 +191,37 @@ def test_crisis_message_gets_crisis_resources_first(visitor: Visitor) -> None:
     assert "911" in reply
 
 
-def test_crisis_inside_the_form_pauses_it(visitor: Visitor) -> None:
-    visitor.says("book a consultation")
-    visitor.says("ketamine")
-    reply = visitor.says("honestly i just want to kill myself")
-    assert "988" in reply
-    assert ASK_LOCATION not in reply
-    assert visitor.slot("location") is None
-    assert visitor.slot("crisis_detected") is True
+def test_lead_after_a_crisis_is_urgent(visitor: Visitor, leads_api: LeadsApi) -> None:
+    visitor.says("i've been thinking about ending my life")
+    fill_until_contact(visitor, "ketamine", "90026")
+    visitor.says("Ana Torres")
+    visitor.says("213-555-0199")
+    visitor.says("skip")
+    finish(visitor)
+    [lead] = leads_api.leads_for(visitor.sender_id)
+    assert lead["urgent"] is True
+
+
+def test_api_down_while_submitting_the_lead_arrives_later(
+    visitor: Visitor, leads_api: LeadsApi, action_env: dict[str, str]
+) -> None:
+    fill_until_contact(visitor, "tms", "91101")
+    visitor.says("Robin Hale")
+    visitor.says("626-555-0144")
+    visitor.says("robin@example.com")
+    visitor.says("evenings")
+    visitor.says("self pay")
+    visitor.says("yes")
+    leads_api.stop()
+    try:
+        reply = visitor.says("yes")
+        assert "saved and will reach the clinic's team" in reply
+    finally:
+        leads_api.start()
+    delivered = subprocess.run(
+        [sys.executable, "-m", "actions.outbox", "deliver"], cwd=ROOT, env=action_env,
+        capture_output=True, text=True, check=True,
+    )
+    assert "1 delivered, 0 waiting" in delivered.stdout
+    [lead] = leads_api.leads_for(visitor.sender_id)
+    assert (lead["full_name"], lead["phone"]) == ("Robin Hale", "+16265550144")

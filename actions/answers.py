@@ -1,0 +1,72 @@
+"""Reading the form's multiple-choice answers from what visitors type."""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+CHANNELS = ("call", "text", "email")
+
+_AGE_RE = re.compile(r"\b(?:i'?m|i\s+am|im|age|aged)\s*(?:is\s*)?(\d{1,2})\b|^\s*(\d{1,2})\s*(?:years?\s*old|yo|y/o)?\s*$", re.I)
+_ADULT_RE = re.compile(r"\b(?:over|above)\s+(?:18|eighteen)\b|\b18\s*\+|\badult\b", re.I)
+_MINOR_RE = re.compile(r"\b(?:under|below)\s+(?:18|eighteen)\b|\bminor\b|\bteen(?:ager)?\b|\bhigh\s+school\b", re.I)
+
+_TRIED = [
+    ("unsure", re.compile(r"\b(?:not\s+sure|unsure|don'?t\s+know|dont\s+know|can'?t\s+remember|no\s+idea|dunno)\b", re.I)),
+    ("2+", re.compile(r"\b(?:two|three|four|five|six|several|many|multiple|a\s+few|few|lots|a\s+lot|tons|all\s+of\s+them|[2-9]|\d{2,})\b|2\s*\+", re.I)),
+    ("1", re.compile(r"\b(?:one|1|just\s+one|a\s+single|only\s+one|once)\b", re.I)),
+    ("0", re.compile(r"\b(?:none|zero|0|never|no(?:ne)?\s+(?:yet|antidepressants?|meds|medications?)|haven'?t|have\s+not|not\s+any)\b", re.I)),
+]
+_TRIED_CONTEXT = re.compile(r"\b(?:antidepressants?|meds|medications?|ssris?|snris?|pills)\b", re.I)
+
+_PAYMENT = [
+    ("unsure", re.compile(r"\b(?:not\s+sure|unsure|don'?t\s+know|dont\s+know|depends|no\s+idea)\b", re.I)),
+    ("self_pay", re.compile(r"\b(?:self[\s-]*pay|cash|out\s+of\s+pocket|pay\s+(?:myself|it\s+myself|privately)|private(?:ly)?|credit\s+card|hsa|fsa)\b", re.I)),
+    ("insurance", re.compile(r"\b(?:insurance|insured|my\s+plan|covered|coverage|blue\s+(?:cross|shield)|aetna|kaiser|cigna|united|anthem|medicare|medi-?cal|tricare|ppo|hmo)\b", re.I)),
+]
+
+_CHANNEL_WORDS = {
+    "call": re.compile(r"\b(?:call|calls|phone\s+call|ring)\b", re.I),
+    "text": re.compile(r"\b(?:text|texts|sms|message)\b", re.I),
+    "email": re.compile(r"\b(?:e-?mail|emails)\b", re.I),
+}
+_ONLY = re.compile(r"\b(?:only|just|prefer|rather)\b", re.I)
+
+
+def read_age(text: str) -> Optional[bool]:
+    """True for an adult, False for a minor, None when the message does not say."""
+    match = _AGE_RE.search(text or "")
+    if match:
+        age = int(match.group(1) or match.group(2))
+        if 5 <= age <= 99:
+            return age >= 18
+    if _MINOR_RE.search(text or ""):
+        return False
+    if _ADULT_RE.search(text or ""):
+        return True
+    return None
+
+
+def read_antidepressants_tried(text: str, asked: bool) -> Optional[str]:
+    """'0', '1', '2+' or 'unsure'; outside the question only with an explicit medication word."""
+    if not asked and not _TRIED_CONTEXT.search(text or ""):
+        return None
+    for value, pattern in _TRIED:
+        if pattern.search(text or ""):
+            return value
+    return None
+
+
+def read_payment(text: str) -> Optional[str]:
+    for value, pattern in _PAYMENT:
+        if pattern.search(text or ""):
+            return value
+    return None
+
+
+def read_channels(text: str) -> Optional[list[str]]:
+    """Channels a visitor limits consent to ("only email", "text me"), or None."""
+    named = [channel for channel, pattern in _CHANNEL_WORDS.items() if pattern.search(text or "")]
+    if named and (_ONLY.search(text or "") or len(named) < len(CHANNELS)):
+        return named
+    return None

@@ -1,0 +1,93 @@
+"""`make evaluate`: how well the NLU understands messages it was not trained on.
+
+Splits the NLU data 80/20 (seeded), trains an NLU model on the 80 %, tests it on the 20 % with
+`rasa test nlu`, and writes under reports/nlu/: Rasa's per-intent and FAQ (response selection)
+reports, the confusion matrix as a PNG, the misclassified examples, and summary.md/json with
+macro F1 against the targets. Exits 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGETS = {"intent_macro_f1": 0.95, "faq_macro_f1": 0.95}
+
+
+def run(*args: str) -> None:
+    print("$", " ".join(args), flush=True)
+    subprocess.run([sys.executable, "-m", "rasa", *args], cwd=ROOT, check=True)
+
+
+def macro_f1(report_path: Path) -> float | None:
+    if not report_path.exists():
+        return None
+    report = json.loads(report_path.read_text())
+    return float(report["macro avg"]["f1-score"])
+
+
+def worst_labels(report_path: Path, count: int = 8) -> list[tuple[str, float]]:
+    report = json.loads(report_path.read_text())
+    labels = [
+        (name, float(values["f1-score"]))
+        for name, values in report.items()
+        if isinstance(values, dict) and "f1-score" in values and name not in
+        ("macro avg", "weighted avg", "micro avg", "accuracy")
+    ]
+    return sorted(labels, key=lambda item: item[1])[:count]
+
+
+def summarise(out: Path) -> dict[str, float | None]:
+    return {
+        "intent_macro_f1": macro_f1(out / "intent_report.json"),
+        "faq_macro_f1": macro_f1(out / "response_selection_report.json"),
+    }
+
+
+def write_summary(out: Path, scores: dict[str, float | None]) -> list[str]:
+    misses = [name for name, target in TARGETS.items() if (scores[name] or 0.0) < target]
+    lines = ["# NLU evaluation (held-out 20 %)", "", "| measure | score | target |", "| --- | --- | --- |"]
+    lines += [f"| {name} | {scores[name]:.3f} | {TARGETS[name]} |" for name in TARGETS if scores[name] is not None]
+    for title, report in (("intents", "intent_report.json"), ("FAQ topics", "response_selection_report.json")):
+        lines += ["", f"Weakest {title} (F1):", ""]
+        lines += [f"- {label}: {f1:.2f}" for label, f1 in worst_labels(out / report)]
+    lines += ["", "Confusion matrix: intent_confusion_matrix.png; misclassified: intent_errors.json, "
+              "response_selection_errors.json"]
+    (out / "summary.md").write_text("\n".join(lines) + "\n")
+    (out / "summary.json").write_text(json.dumps({**scores, "targets": TARGETS, "missed": misses}, indent=2))
+    return misses
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "reports" / "nlu")
+    parser.add_argument("--work", type=Path, default=ROOT / "build" / "evaluate")
+    args = parser.parse_args(argv)
+    split = args.work / "split"
+    run("data", "split", "nlu", "-u", "data", "--training-fraction", "0.8", "--random-seed", "42",
+        "--out", str(split))
+    # Each side keeps its examples and the FAQ answers (nlg_*) that the ResponseSelector needs.
+    for side in ("training", "test"):
+        folder = split / side
+        folder.mkdir(exist_ok=True)
+        for name in (f"{side}_data.yml", f"nlg_{side}_data.yml"):
+            (split / name).replace(folder / name)
+    run("train", "nlu", "--config", "config.yml", "--nlu", str(split / "training"),
+        "--out", str(args.work), "--fixed-model-name", "nlu-heldout")
+    run("test", "nlu", "--model", str(args.work / "nlu-heldout.tar.gz"), "--nlu",
+        str(split / "test"), "--out", str(args.out))
+    scores = summarise(args.out)
+    misses = write_summary(args.out, scores)
+    print((args.out / "summary.md").read_text())
+    if misses:
+        print(f"Below target: {', '.join(misses)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+import pytest
+
+from actions.answers import read_age, read_antidepressants_tried, read_channels, read_payment
+
+
+@pytest.mark.parametrize(("text", "adult"), [
+    ("I'm 17", False), ("im 19", True), ("45", True), ("16 years old", False), ("I'm over 18", True),
+    ("I'm a minor", False), ("hello", None), ("I'm 90026", None),
+])
+def test_age(text: str, adult: bool | None) -> None:
+    assert read_age(text) is adult
+
+
+def test_antidepressant_count_needs_context_unless_asked() -> None:
+    assert read_antidepressants_tried("two", asked=True) == "2+"
+    assert read_antidepressants_tried("two", asked=False) is None
+    assert read_antidepressants_tried("I've tried 3 antidepressants", asked=False) == "2+"
+    assert read_antidepressants_tried("never taken any meds", asked=False) == "0"
+
+
+def test_payment_and_channels() -> None:
+    assert read_payment("through my kaiser plan") == "insurance"
+    assert read_payment("cash") == "self_pay"
+    assert read_payment("whatever") is None
+    assert read_channels("only email please") == ["email"]
+    assert read_channels("call or text is fine") == ["call", "text"]
+    assert read_channels("yes") is None

@@ -1,0 +1,70 @@
+"""Visitors' own words, not in the training data, reach the right answer."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from tests.bot.conftest import Visitor
+
+# (FAQ topic, question, a phrase from the answer it must get). None is a training example.
+QUESTIONS = [
+    ("what_is_spravato", "so what exactly is this spravato thing", "nasal spray"),
+    ("spravato_eligibility", "can i get esketamine if only one antidepressant failed for me", "at least two antidepressants"),
+    ("spravato_session", "after the spray do they make you hang around the office", "at least 2 hours"),
+    ("spravato_schedule", "how many times per week would i come in for the spray at first", "twice a week"),
+    ("spravato_insurance", "will my health plan pay for spravato treatments", "prior authorisation"),
+    ("spravato_side_effects", "does spravato have bad side effects", "dissociated"),
+    ("spravato_suicidal_thoughts", "is esketamine used for people having thoughts of suicide", "988"),
+    ("what_is_ketamine", "how does ketamine even treat depression", "off-label"),
+    ("ketamine_speed", "how soon after an infusion might i feel different", "hours to days"),
+    ("ketamine_plan", "how many ketamine infusions is a normal series", "6 infusions"),
+    ("ketamine_session", "what's it like sitting through an iv ketamine session", "40 minutes"),
+    ("ketamine_side_effects", "could an infusion spike my blood pressure", "blood pressure"),
+    ("ketamine_addiction", "i'm worried about getting hooked on ketamine", "Schedule III"),
+    ("ketamine_cost", "how pricey are the ketamine infusions", "not covered by insurance"),
+    ("what_is_tms", "what is transcranial magnetic therapy", "magnetic pulses"),
+    ("tms_session", "will i need to be sedated for tms", "no anaesthesia"),
+    ("tms_course", "how many weeks does a tms course last", "6 weeks"),
+    ("tms_side_effects", "are there risks with tms like seizures", "seizures are rare"),
+    ("tms_insurance", "is transcranial magnetic stimulation covered by my insurer", "prior authorisation"),
+    ("antidepressant_side_effects", "my ssri makes me gain weight is that common", "weight gain"),
+    ("antidepressant_stopping", "is it ok to just quit my sertraline", "Please don't stop"),
+    ("antidepressant_time_to_work", "my new antidepressant hasn't kicked in after 10 days", "4 to 8 weeks"),
+    ("benzodiazepines", "isn't valium an antidepressant", "not antidepressants"),
+    ("antidepressants_vs_treatments", "is ketamine a better option than staying on my meds", "clinician"),
+    ("clinic_location", "where exactly are your offices", "Santa Monica"),
+    ("clinic_hours", "what time does the clinic open", "hours"),
+    ("clinic_doctors", "who is the doctor at your clinic", "Fahimian"),
+    ("free_consultation", "do i have to pay anything for the first consult", "free"),
+    ("consultation_what_happens", "what will happen during my free consult", "medical history"),
+    ("conditions_treated", "can you help people with bipolar", "mood disorders"),
+    ("clinic_contact", "can i just call somebody", "call the clinic"),
+    ("compare_treatments", "how do tms and spravato compare", "Spravato"),
+    ("which_treatment_for_me", "which of your treatments should i pick", "can't tell"),
+    ("insurance_general", "do you work with insurance companies", "prior authorisation"),
+    ("cost_general", "roughly what will this cost me", "Costs depend"),
+    ("side_effects_general", "what side effects should i be worried about", "Each treatment"),
+]
+
+
+# Words nobody trained on: a measure of how well the assistant generalises, so it allows a
+# small number of misses (listed when the floor is broken) instead of asserting each one.
+MAX_MISSES = 2
+
+
+def test_questions_in_own_words_reach_the_right_answer(
+    agent: Any, event_loop_for_agent: asyncio.AbstractEventLoop
+) -> None:
+    misses = []
+    for topic, question, expected in QUESTIONS:
+        reply = Visitor(agent, event_loop_for_agent).says(question)
+        if expected not in reply:
+            misses.append(f"{question!r} ({topic}) got: {reply[:120]}")
+    assert len(misses) <= MAX_MISSES, "\n".join(misses)
+
+
+def test_every_faq_topic_is_asked() -> None:
+    from tests.bot.test_content import _faq_examples
+
+    assert {topic for topic, _, _ in QUESTIONS} == set(_faq_examples())
