@@ -41,10 +41,16 @@ from actions.triage import service_area
 from bot.clinic_profile import load_profile
 
 # Messages with these intents are never taken as a slot value.
-NOT_AN_ANSWER = {
-    "crisis", "faq", "stop", "bot_challenge", "greet", "goodbye", "thanks", "chitchat", "out_of_scope",
-    "share_feelings",
-}
+NOT_AN_ANSWER = {"crisis", "stop", "greet", "goodbye", "thanks", "share_feelings"}
+# These are questions or small talk only when the message reads like one: "spravto i guess",
+# classified as a question about Spravato, answers "which treatment?"; "what is spravato?" does not.
+QUESTION_LIKE = {"faq", "bot_challenge", "chitchat", "out_of_scope"}
+_QUESTION_RE = re.compile(
+    r"\?|^\s*(?:what|whats|what's|how|why|when|where|which|who|is|are|am|can|could|do|does|did|"
+    r"will|would|should|tell me|explain)\b",
+    re.IGNORECASE,
+)
+SHORT_ANSWER_WORDS = 6
 # Intents under which a message may carry details even when no question asked for them.
 GIVES_DETAILS = {"inform", "request_consultation", "affirm", "nlu_fallback"}
 MAX_FAILURES = 3
@@ -72,17 +78,45 @@ def _is_button_payload(tracker: Tracker) -> bool:
     return _text(tracker).startswith("/")
 
 
+def _not_an_answer(tracker: Tracker) -> bool:
+    intent, text = _intent(tracker), _text(tracker)
+    if intent in NOT_AN_ANSWER:
+        return True
+    if intent in QUESTION_LIKE:
+        return bool(_QUESTION_RE.search(text)) or len(text.split()) > SHORT_ANSWER_WORDS
+    return False
+
+
+def _details_in(tracker: Tracker) -> set[Text]:
+    """The form questions this message has an answer for, found inside it."""
+    text = _text(tracker)
+    found = {
+        "phone": find_phone(text), "email": find_email(text),
+        "location": (find_zip(text) if _PLACE_CUE.search(text) else None) or _entity(tracker, "city"),
+        "treatment_interest": _entity(tracker, "treatment") or find_treatment(text),
+        "is_adult": read_age(text), "antidepressants_tried": read_antidepressants_tried(text, False),
+    }
+    person = _entity(tracker, "person")
+    found["full_name"] = person if person and _is_valid_name(person) else None
+    return {slot for slot, value in found.items() if value is not None}
+
+
 def _answers(tracker: Tracker, slot: Text) -> bool:
-    """Whether the whole message may be read as the answer to `slot`."""
+    """Whether the whole message may be read as the answer to `slot`.
+
+    Not when it answers other questions instead ("culver city" while the treatment is asked):
+    those are taken, and the question is asked again without calling the message wrong.
+    """
     return (
         _asked(tracker, slot)
-        and _intent(tracker) not in NOT_AN_ANSWER
+        and not _not_an_answer(tracker)
         and not _is_button_payload(tracker)
+        and not (_details_in(tracker) - {slot})
     )
 
 
 def _may_carry_details(tracker: Tracker) -> bool:
-    return _intent(tracker) not in NOT_AN_ANSWER
+    return not _not_an_answer(tracker)
 
 
 def _entity(tracker: Tracker, name: Text) -> Optional[Text]:
@@ -229,7 +263,7 @@ class ValidateLeadForm(FormValidationAction):
     async def extract_payment_method(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Slots:
-        if not _asked(tracker, "payment_method") or _intent(tracker) in NOT_AN_ANSWER:
+        if not _asked(tracker, "payment_method") or _not_an_answer(tracker):
             return {}
         value = _entity(tracker, "payment")
         if value is None:
@@ -240,7 +274,7 @@ class ValidateLeadForm(FormValidationAction):
     async def extract_contact_consent(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Slots:
-        if not _asked(tracker, "contact_consent") or _intent(tracker) in NOT_AN_ANSWER:
+        if not _asked(tracker, "contact_consent") or _not_an_answer(tracker):
             return {}
         channel = _entity(tracker, "consent_channel")
         if channel in CHANNELS:
@@ -258,7 +292,7 @@ class ValidateLeadForm(FormValidationAction):
     async def extract_details_confirmed(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Slots:
-        if not _asked(tracker, "details_confirmed") or _intent(tracker) in NOT_AN_ANSWER:
+        if not _asked(tracker, "details_confirmed") or _not_an_answer(tracker):
             return {}
         if _intent(tracker) == "affirm":
             return {"details_confirmed": True}

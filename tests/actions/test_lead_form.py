@@ -255,3 +255,26 @@ async def test_no_consent_ends_the_form_without_a_summary(make_tracker: TrackerF
     slots = await run_form(tracker, dispatcher)
     assert slots["contact_consent"] is False
     assert slots["requested_slot"] is None
+
+
+@pytest.mark.asyncio
+async def test_a_short_answer_classified_as_a_question_still_answers(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
+    tracker = make_tracker("spravto i guess", intent="faq", requested_slot="treatment_interest")
+    assert (await run_form(tracker, dispatcher))["treatment_interest"] == "spravato"
+
+
+@pytest.mark.asyncio
+async def test_a_real_question_is_left_for_the_faq(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
+    tracker = make_tracker("what is spravato?", intent="faq", requested_slot="treatment_interest")
+    assert await run_form(tracker, dispatcher) == {}
+
+
+@pytest.mark.asyncio
+async def test_answers_to_other_questions_are_taken_without_a_refusal(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
+    tracker = make_tracker("culver city", requested_slot="treatment_interest", entities=[{"entity": "city", "value": "culver city"}])
+    slots = await run_form(tracker, dispatcher)
+    assert slots["city"] == "Culver City"
+    assert "treatment_interest" not in slots
+    assert responses(dispatcher) == []
+    phone = await run_form(make_tracker("424 555 0199", requested_slot="treatment_interest"), CollectingDispatcher())
+    assert phone["phone"] == "+14245550199" and "form_failures" not in phone

@@ -225,3 +225,23 @@ def test_api_down_while_submitting_the_lead_arrives_later(
     assert "1 delivered, 0 waiting" in delivered.stdout
     [lead] = leads_api.leads_for(visitor.sender_id)
     assert (lead["full_name"], lead["phone"]) == ("Robin Hale", "+16265550144")
+
+
+def test_a_visitor_typing_loosely_gets_through(visitor: Visitor, leads_api: LeadsApi) -> None:
+    """A session typed the way people type: hedges, short forms, answers out of order."""
+    visitor.says("hey, my depression hasnt improved on 3 different meds. whats spravato")
+    assert ASK_TREATMENT in visitor.says("ok how do i sign up")
+    assert ASK_ADULT in visitor.says("spravto i guess")
+    assert ASK_LOCATION in visitor.says("yeah im 29")
+    assert ASK_TRIED in visitor.says("culver city")
+    assert ASK_NAME in visitor.says("3")
+    assert ASK_PHONE in visitor.says("my name is priya nair")
+    assert ASK_EMAIL in visitor.says("424 555 0199")
+    assert ASK_TIME in visitor.says("priya.nair@outlook.com")
+    assert ASK_PAYMENT in visitor.says("evenings after 6")
+    assert ASK_CONSENT in visitor.says("kaiser")
+    assert ASK_SUMMARY in visitor.says("only text")
+    assert "Thank you, Priya Nair" in visitor.says("yes that's right")
+    [lead] = leads_api.leads_for(visitor.sender_id)
+    assert (lead["treatment_interest"], lead["city"], lead["antidepressants_tried"]) == ("spravato", "Culver City", "2+")
+    assert (lead["payment_method"], lead["consent_call"], lead["consent_text"], lead["consent_email"]) == ("insurance", False, True, False)
