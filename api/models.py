@@ -6,8 +6,8 @@ import enum
 import uuid
 from datetime import datetime, timezone
 
-from sqlalchemy import Boolean, DateTime, Dialect, Enum, Float, String, TypeDecorator, Uuid
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import Boolean, DateTime, Dialect, Enum, Float, ForeignKey, String, TypeDecorator, Uuid
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 def utcnow() -> datetime:
@@ -67,8 +67,8 @@ class Lead(Base):
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     conversation_id: Mapped[str] = mapped_column(String(200), index=True)
     full_name: Mapped[str] = mapped_column(String(200))
-    phone: Mapped[str | None] = mapped_column(String(20))  # E.164
-    email: Mapped[str | None] = mapped_column(String(320))  # normalised, lower-case
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)  # E.164
+    email: Mapped[str | None] = mapped_column(String(320), index=True)  # normalised, lower-case
     zip_code: Mapped[str | None] = mapped_column(String(5))
     city: Mapped[str | None] = mapped_column(String(100))
     state: Mapped[str | None] = mapped_column(String(2))
@@ -101,3 +101,27 @@ class Lead(Base):
     utm_source: Mapped[str | None] = mapped_column(String(100))
     utm_medium: Mapped[str | None] = mapped_column(String(100))
     utm_campaign: Mapped[str | None] = mapped_column(String(100))
+
+    contacts: Mapped[list["LeadContact"]] = relationship(
+        back_populates="lead", cascade="all, delete-orphan", order_by="LeadContact.created_at"
+    )
+
+    @property
+    def repeat_contacts(self) -> int:
+        return len(self.contacts)
+
+
+class LeadContact(Base):
+    """A returning visitor's later submission, kept on the lead it belongs to."""
+
+    __tablename__ = "lead_contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    conversation_id: Mapped[str] = mapped_column(String(200))
+    treatment_interest: Mapped[str] = mapped_column(String(20))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    lead: Mapped[Lead] = relationship(back_populates="contacts")

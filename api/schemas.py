@@ -120,6 +120,7 @@ class LeadRead(BaseModel):
     utm_source: str | None
     utm_medium: str | None
     utm_campaign: str | None
+    repeat_contacts: int = 0
 
 
 class LeadPage(BaseModel):

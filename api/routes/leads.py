@@ -25,7 +25,8 @@ IdempotencyKey = Annotated[
     response_model=LeadRead,
     status_code=status.HTTP_201_CREATED,
     dependencies=[Depends(service_caller)],
-    responses={200: {"model": LeadRead, "description": "Replay of an earlier submission"}},
+    responses={200: {"model": LeadRead, "description": "Replay of an earlier submission, or a "
+                     "returning visitor added to their lead of the last 30 days"}},
 )
 def submit_lead(
     body: LeadCreate, idempotency_key: IdempotencyKey, session: SessionDep, response: Response

@@ -31,9 +31,9 @@ def test_replay_with_same_key_returns_first_lead_and_stores_nothing_new(
     assert client.get("/api/leads", headers=staff_headers).json()["total"] == 1
 
 
-def test_different_keys_store_different_leads(client: TestClient, staff_headers: dict[str, str]) -> None:
+def test_different_visitors_store_different_leads(client: TestClient, staff_headers: dict[str, str]) -> None:
     client.post("/api/leads", json=lead_body(), headers=service_headers("key-0001"))
-    client.post("/api/leads", json=lead_body(), headers=service_headers("key-0002"))
+    client.post("/api/leads", json=lead_body(phone="310-555-0111", email="other@example.com"), headers=service_headers("key-0002"))
     assert client.get("/api/leads", headers=staff_headers).json()["total"] == 2
 
 
@@ -41,7 +41,7 @@ def test_list_is_newest_first_and_paginated(client: TestClient, staff_headers: d
     for index in range(3):
         client.post(
             "/api/leads",
-            json=lead_body(full_name=f"Visitor {index}"),
+            json=lead_body(full_name=f"Visitor {index}", phone=f"310-555-01{index:02d}", email=f"v{index}@example.com"),
             headers=service_headers(f"key-{index:04d}"),
         )
     page = client.get("/api/leads?limit=2&offset=0", headers=staff_headers).json()
@@ -188,3 +188,46 @@ def test_qualified_lead_must_be_adult_in_area(client: TestClient) -> None:
 def test_unknown_answer_options_are_rejected(client: TestClient) -> None:
     _errors(client.post("/api/leads", json=lead_body(antidepressants_tried="3"), headers=service_headers()))
     _errors(client.post("/api/leads", json=lead_body(payment_method="bitcoin"), headers=service_headers()))
+
+
+def test_returning_visitor_is_added_to_their_lead_not_duplicated(
+    client: TestClient, staff_headers: dict[str, str]
+) -> None:
+    first = client.post("/api/leads", json=lead_body(), headers=service_headers("key-first")).json()
+    again = client.post(
+        "/api/leads",
+        json=lead_body(conversation_id="conversation-2", email=None, treatment_interest="tms", urgent=True),
+        headers=service_headers("key-second"),
+    )
+    assert again.status_code == 200
+    assert again.json()["id"] == first["id"]
+    assert again.json()["repeat_contacts"] == 1
+    assert again.json()["urgent"] is True
+    assert again.json()["treatment_interest"] == "ketamine"  # the lead's own record is kept
+    assert client.get("/api/leads", headers=staff_headers).json()["total"] == 1
+    replay = client.post("/api/leads", json=lead_body(email=None), headers=service_headers("key-second"))
+    assert replay.json()["repeat_contacts"] == 1
+
+
+def test_same_email_also_counts_as_the_same_visitor(client: TestClient) -> None:
+    first = client.post("/api/leads", json=lead_body(phone=None), headers=service_headers("key-aaaa")).json()
+    again = client.post("/api/leads", json=lead_body(phone="213-555-0100"), headers=service_headers("key-bbbb")).json()
+    assert again["id"] == first["id"]
+
+
+def test_visitor_returning_after_30_days_is_a_new_lead(
+    client: TestClient, session_factory, staff_headers: dict[str, str]  # type: ignore[no-untyped-def]
+) -> None:
+    from datetime import timedelta
+
+    from api.models import Lead, utcnow
+
+    first = client.post("/api/leads", json=lead_body(), headers=service_headers("key-older")).json()
+    with session_factory() as session:
+        lead = session.get(Lead, __import__("uuid").UUID(first["id"]))
+        lead.created_at = utcnow() - timedelta(days=31)
+        session.commit()
+    again = client.post("/api/leads", json=lead_body(), headers=service_headers("key-newer"))
+    assert again.status_code == 201
+    assert again.json()["id"] != first["id"]
+    assert client.get("/api/leads", headers=staff_headers).json()["total"] == 2
