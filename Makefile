@@ -64,7 +64,7 @@ $(BOT_STAMP): pyproject.toml | $(UV)
 .PHONY: install
 install: .env $(API_STAMP) $(BOT_STAMP)  ## Create both environments (idempotent)
 
-$(SPACY_DIR)/meta.json: bot/spacy_pipeline.py bot/spacy_patterns.jsonl $(BOT_STAMP)
+$(SPACY_DIR)/meta.json: bot/spacy_pipeline.py bot/spacy_patterns.jsonl actions/places.py $(BOT_STAMP)
 	$(call step,Building the spaCy pipeline from project data ($(SPACY_DIR)))
 	@$(BOT_PY) -m bot.spacy_pipeline --patterns bot/spacy_patterns.jsonl --out $(SPACY_DIR) \
 	  || $(call fail,building the spaCy pipeline,See the error above; the patterns file is bot/spacy_patterns.jsonl.)

@@ -12,8 +12,33 @@ import zipcodes
 # The clinic serves Southern California: when a city name exists in several states, the
 # California one is meant unless the visitor names another state.
 HOME_STATE = "CA"
-# Everyday short names that are not in the postal data.
-CITY_ALIASES = {"la": "Los Angeles", "l.a.": "Los Angeles", "sm": "Santa Monica", "sf": "San Francisco"}
+# Everyday names that are not postal city names: short forms, and Los Angeles neighbourhoods
+# whose mail goes to "Los Angeles" (without them "Hollywood" would be Hollywood, Alabama).
+CITY_ALIASES = {
+    "la": "Los Angeles", "l.a.": "Los Angeles", "dtla": "Los Angeles", "downtown la": "Los Angeles",
+    "downtown los angeles": "Los Angeles", "sm": "Santa Monica", "sf": "San Francisco",
+    "weho": "West Hollywood", "noho": "North Hollywood", "hollywood": "Los Angeles",
+    "silver lake": "Los Angeles", "silverlake": "Los Angeles", "echo park": "Los Angeles",
+    "koreatown": "Los Angeles", "ktown": "Los Angeles", "los feliz": "Los Angeles",
+    "westwood": "Los Angeles", "brentwood": "Los Angeles", "mar vista": "Los Angeles",
+    "highland park": "Los Angeles", "eagle rock": "Los Angeles", "boyle heights": "Los Angeles",
+    "west la": "Los Angeles", "westchester": "Los Angeles",
+    "mid city": "Los Angeles", "mid-city": "Los Angeles", "hancock park": "Los Angeles",
+    "pacific palisades": "Pacific Palisades", "the palisades": "Pacific Palisades",
+}
+STATE_NAMES = {
+    "alabama": "AL", "alaska": "AK", "arizona": "AZ", "arkansas": "AR", "california": "CA",
+    "calif": "CA", "cali": "CA", "colorado": "CO", "connecticut": "CT", "delaware": "DE",
+    "florida": "FL", "georgia": "GA", "hawaii": "HI", "idaho": "ID", "illinois": "IL",
+    "indiana": "IN", "iowa": "IA", "kansas": "KS", "kentucky": "KY", "louisiana": "LA",
+    "maine": "ME", "maryland": "MD", "massachusetts": "MA", "michigan": "MI", "minnesota": "MN",
+    "mississippi": "MS", "missouri": "MO", "montana": "MT", "nebraska": "NE", "nevada": "NV",
+    "new hampshire": "NH", "new jersey": "NJ", "new mexico": "NM", "new york": "NY",
+    "north carolina": "NC", "north dakota": "ND", "ohio": "OH", "oklahoma": "OK", "oregon": "OR",
+    "pennsylvania": "PA", "rhode island": "RI", "south carolina": "SC", "south dakota": "SD",
+    "tennessee": "TN", "texas": "TX", "utah": "UT", "vermont": "VT", "virginia": "VA",
+    "washington": "WA", "west virginia": "WV", "wisconsin": "WI", "wyoming": "WY",
+}
 ZIP_RE = re.compile(r"(?<!\d)(\d{5})(?:-\d{4})?(?!\d)")
 
 
@@ -90,6 +115,11 @@ def parse_place(text: str) -> Place | None:
         r"^(?:i\s*(?:'m|am)\s+(?:in|from|near)|i\s+live\s+in|i'?m\s+based\s+in|in|near|from)\s+",
         "", text.strip().lower(),
     ).strip(" .!")
+    for name, code in sorted(STATE_NAMES.items(), key=lambda item: -len(item[0])):
+        if cleaned.endswith(" " + name) or cleaned.endswith("," + name):
+            place = place_for_city(cleaned[: -len(name)].strip(" ,"), code)
+            if place:
+                return place
     match = _STATE_SUFFIX_RE.match(cleaned)
     if match:
         place = place_for_city(match["city"], match["state"])

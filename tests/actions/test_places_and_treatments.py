@@ -14,6 +14,10 @@ from actions.treatments import find_treatment
         ("I'm in Glendale", "Glendale", "CA", None),
         ("Austin TX", "Austin", "TX", None),
         ("LA", "Los Angeles", "CA", None),
+        ("Santa Monica, California", "Santa Monica", "CA", None),
+        ("austin texas", "Austin", "TX", None),
+        ("Hollywood", "Los Angeles", "CA", None),
+        ("I'm in WeHo", "West Hollywood", "CA", None),
     ],
 )
 def test_places_from_zip_or_city(text: str, city: str, state: str, zip_code: str | None) -> None:
@@ -42,6 +46,8 @@ def test_distance_santa_monica_to_downtown_la_is_about_15_miles() -> None:
         ("TMS please", "tms"),
         ("magnetic stimulation", "tms"),
         ("not sure yet", "unsure"),
+        ("the nasal one", "spravato"),
+        ("the IV drip", "ketamine"),
         ("spravato vs ketamine", "unsure"),
         ("my name is Bob", None),
     ],
