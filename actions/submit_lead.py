@@ -105,6 +105,22 @@ def clear_form_slots() -> List[EventType]:
     return [SlotSet(name, None) for name in form_slot_names()] + [SlotSet("requested_slot", None)]
 
 
+def _form_trigger_time(tracker: Tracker) -> Optional[float]:
+    """When the visitor sent the message that started the form (it may hold details too)."""
+    started = _form_started_at(tracker)
+    if started is None:
+        return None
+    before = [e for e in tracker.events if e.get("event") == "user" and (e.get("timestamp") or 0) <= started]
+    return before[-1].get("timestamp") if before else started
+
+
+def erase_form_details(tracker: Tracker) -> List[EventType]:
+    """Clear the form and have the conversation store erase what was said since it began."""
+    since = _form_trigger_time(tracker)
+    erase = [SlotSet("erase_details_since", since)] if since is not None else []
+    return clear_form_slots() + erase
+
+
 class ActionSubmitLead(Action):
     def __init__(self, client: Optional[LeadsClient] = None, outbox: Optional[Outbox] = None) -> None:
         self._client = client
@@ -119,12 +135,12 @@ class ActionSubmitLead(Action):
         # Nothing is kept for a minor, without consent, or when the form gave up.
         if tracker.get_slot("is_adult") is False:
             dispatcher.utter_message(response="utter_minor")
-            return clear_form_slots()
+            return erase_form_details(tracker)
         if tracker.get_slot("form_gave_up"):
-            return clear_form_slots()
+            return erase_form_details(tracker)
         if tracker.get_slot("contact_consent") is not True:
             dispatcher.utter_message(response="utter_no_consent")
-            return clear_form_slots()
+            return erase_form_details(tracker)
 
         lead = lead_payload(tracker, domain, datetime.now(timezone.utc))
         key = idempotency_key(tracker)
@@ -154,4 +170,4 @@ class ActionCancelLead(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         dispatcher.utter_message(response="utter_lead_cancelled")
-        return clear_form_slots()
+        return erase_form_details(tracker)

@@ -115,7 +115,7 @@ async def test_without_consent_nothing_is_sent_and_details_are_cleared(make_trac
     )
     assert api.requests == []
     assert responses(dispatcher) == ["utter_no_consent"]
-    assert all(event["value"] is None for event in events)
+    assert all(event["value"] is None for event in events if event["name"] != "erase_details_since")
 
 
 def test_key_is_stable_per_form_and_differs_between_forms(make_tracker: TrackerFactory) -> None:
@@ -129,11 +129,15 @@ def test_key_is_stable_per_form_and_differs_between_forms(make_tracker: TrackerF
 
 @pytest.mark.asyncio
 async def test_cancel_clears_every_detail(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
-    events = await ActionCancelLead().run(dispatcher, make_tracker(slots=FORM_SLOTS), {})
+    events = await ActionCancelLead().run(dispatcher, make_tracker(slots=FORM_SLOTS, events=[
+        {"event": "user", "text": "book me in", "timestamp": 1700000000.1}, *FORM_EVENTS,
+    ]), {})
     assert responses(dispatcher) == ["utter_lead_cancelled"]
     assert {event["name"] for event in events} >= set(FORM_SLOTS) - {"crisis_detected"}
     assert "crisis_detected" not in {event["name"] for event in events}
-    assert all(event["value"] is None for event in events)
+    erase = [event for event in events if event["name"] == "erase_details_since"]
+    assert [event["value"] for event in erase] == [1700000000.1]
+    assert all(event["value"] is None for event in events if event["name"] != "erase_details_since")
 
 
 
@@ -141,10 +145,10 @@ async def test_cancel_clears_every_detail(make_tracker: TrackerFactory, dispatch
 @pytest.mark.asyncio
 async def test_a_minor_is_told_and_nothing_is_sent(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
     api = FakeLeadsApi()
-    events = await api.action().run(dispatcher, make_tracker(slots={**FORM_SLOTS, "is_adult": False}), DOMAIN)
+    events = await api.action().run(dispatcher, make_tracker(slots={**FORM_SLOTS, "is_adult": False}, events=FORM_EVENTS), DOMAIN)
     assert api.requests == []
     assert responses(dispatcher) == ["utter_minor"]
-    assert all(event["value"] is None for event in events)
+    assert {"event": "slot", "timestamp": None, "name": "erase_details_since", "value": 1700000000.5} in events
 
 
 @pytest.mark.asyncio

@@ -144,14 +144,27 @@ def event_loop_for_agent() -> Iterator[asyncio.AbstractEventLoop]:
 
 
 @pytest.fixture(scope="session")
-def agent(action_server: str, event_loop_for_agent: asyncio.AbstractEventLoop) -> Any:
+def agent(
+    action_server: str,
+    event_loop_for_agent: asyncio.AbstractEventLoop,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Any:
     if not MODEL.exists():
         pytest.fail(f"No trained model at {MODEL}: run `make train` (make test does it).")
     from rasa.core.agent import Agent
     from rasa.utils.endpoints import EndpointConfig
 
+    from bot.tracker_store import RedactingSQLTrackerStore
+
+    # The production conversation store, on a SQLite file of its own.
+    store = RedactingSQLTrackerStore(
+        dialect="sqlite", db=str(tmp_path_factory.mktemp("tracker") / "tracker.db")
+    )
+
     async def load() -> Agent:
-        return Agent.load(str(MODEL), action_endpoint=EndpointConfig(url=action_server))
+        return Agent.load(
+            str(MODEL), action_endpoint=EndpointConfig(url=action_server), tracker_store=store
+        )
 
     return event_loop_for_agent.run_until_complete(load())
 
@@ -173,10 +186,11 @@ class Visitor:
         self.replies.extend(texts)
         return "\n".join(texts)
 
+    def tracker(self) -> Any:
+        return self.loop.run_until_complete(self.agent.tracker_store.retrieve(self.sender_id))
+
     def slot(self, name: str) -> Any:
-        tracker = self.loop.run_until_complete(
-            self.agent.tracker_store.retrieve(self.sender_id)
-        )
+        tracker = self.tracker()
         return tracker.get_slot(name) if tracker else None
 
 

@@ -149,6 +149,18 @@ def test_stop_cancels_and_stores_nothing(visitor: Visitor, leads_api: LeadsApi) 
     assert leads_api.leads_for(visitor.sender_id) == []
 
 
+def test_stop_erases_the_details_from_the_stored_conversation(visitor: Visitor) -> None:
+    visitor.says("hi, what is tms?")
+    visitor.says("I'm Jo Smith, my number is 310-555-0166, I'd like to book a consultation")
+    visitor.says("tms")
+    assert "haven't saved" in visitor.says("stop")
+    stored = [event.as_dict() for event in visitor.tracker().events]
+    assert "310-555-0166" not in str(stored) and "Jo Smith" not in str(stored)
+    texts = [event["text"] for event in stored if event["event"] == "user"]
+    assert texts[0] == "hi, what is tms?"  # before the form: kept
+    assert all(text.startswith("[removed") for text in texts[1:])
+
+
 def test_a_minor_is_told_how_a_guardian_can_reach_the_clinic(visitor: Visitor, leads_api: LeadsApi) -> None:
     visitor.says("book a consultation")
     visitor.says("tms")
