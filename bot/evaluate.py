@@ -66,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "nlu")
     parser.add_argument("--work", type=Path, default=ROOT / "build" / "evaluate")
+    parser.add_argument("--config", type=Path, default=ROOT / "config.yml",
+                        help="pipeline to evaluate (compare a variant against config.yml)")
     args = parser.parse_args(argv)
     split = args.work / "split"
     run("data", "split", "nlu", "-u", "data", "--training-fraction", "0.8", "--random-seed", "42",
@@ -76,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         folder.mkdir(exist_ok=True)
         for name in (f"{side}_data.yml", f"nlg_{side}_data.yml"):
             (split / name).replace(folder / name)
-    run("train", "nlu", "--config", "config.yml", "--nlu", str(split / "training"),
+    run("train", "nlu", "--config", str(args.config), "--nlu", str(split / "training"),
         "--out", str(args.work), "--fixed-model-name", "nlu-heldout")
     run("test", "nlu", "--model", str(args.work / "nlu-heldout.tar.gz"), "--nlu",
         str(split / "test"), "--out", str(args.out))
