@@ -33,8 +33,34 @@ _CHANNEL_WORDS = {
 _ONLY = re.compile(r"\b(?:only|just|prefer|rather)\b", re.I)
 
 
-def read_age(text: str) -> Optional[bool]:
-    """True for an adult, False for a minor, None when the message does not say."""
+_YES_RE = re.compile(
+    r"^\W*(?:yes|yess+|yep|yeah|yea|yup|ya|y|sure|ok|okay|of\s+course|correct|right|that'?s\s+right|"
+    r"definitely|absolutely|affirmative|i\s+am|i\s+do|go\s+ahead|please\s+do|sounds\s+good)\b",
+    re.I,
+)
+_NO_RE = re.compile(r"^\W*(?:no|nope|nah|n|not\s+(?:yet|really)|never|negative|i'?m\s+not|i\s+am\s+not|don'?t)\b", re.I)
+_NUMBER_RE = re.compile(r"(?<![\d-])(\d{1,2})(?![\d-])")
+
+
+def read_yes_no(text: str) -> Optional[bool]:
+    """A yes or no at the start of a short answer ("yep 41", "no thanks"), or None."""
+    if _YES_RE.search(text or ""):
+        return True
+    if _NO_RE.search(text or ""):
+        return False
+    return None
+
+
+def read_age(text: str, asked: bool = False) -> Optional[bool]:
+    """True for an adult, False for a minor, None when the message does not say.
+
+    Outside the age question only explicit forms count ("I'm 17"); while it is asked, any age
+    in the answer ("yep 41") and a plain yes or no do.
+    """
+    if asked:
+        number = _NUMBER_RE.search(text or "")
+        if number and 5 <= int(number.group(1)) <= 99:
+            return int(number.group(1)) >= 18
     match = _AGE_RE.search(text or "")
     if match:
         age = int(match.group(1) or match.group(2))
@@ -44,7 +70,7 @@ def read_age(text: str) -> Optional[bool]:
         return False
     if _ADULT_RE.search(text or ""):
         return True
-    return None
+    return read_yes_no(text) if asked else None
 
 
 def read_antidepressants_tried(text: str, asked: bool) -> Optional[str]:

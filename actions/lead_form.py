@@ -21,7 +21,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.answers import CHANNELS, read_age, read_antidepressants_tried, read_channels, read_payment
+from actions.answers import (
+    CHANNELS,
+    read_age,
+    read_antidepressants_tried,
+    read_channels,
+    read_payment,
+    read_yes_no,
+)
 from actions.contact import (
     DECLINED,
     InvalidValue,
@@ -184,9 +191,12 @@ class ValidateLeadForm(FormValidationAction):
     ) -> Slots:
         if not _may_carry_details(tracker):
             return {}
-        value: Any = read_age(_text(tracker))
-        if value is None and _asked(tracker, "is_adult"):
-            value = {"affirm": True, "deny": False}.get(_intent(tracker) or "", _text(tracker))
+        asked = _asked(tracker, "is_adult")
+        value: Any = read_age(_text(tracker), asked)
+        if value is None and asked:
+            value = {"affirm": True, "deny": False}.get(_intent(tracker) or "")
+        if value is None and _answers(tracker, "is_adult"):
+            value = _text(tracker)
         return {"is_adult": value} if value is not None else {}
 
     async def extract_location(
@@ -284,8 +294,10 @@ class ValidateLeadForm(FormValidationAction):
         channels = read_channels(_text(tracker)) if not _is_button_payload(tracker) else None
         if channels:
             return {"contact_consent": ",".join(channels)}
-        if _intent(tracker) == "affirm":
+        if _intent(tracker) == "affirm" or read_yes_no(_text(tracker)) is True:
             return {"contact_consent": True}
+        if read_yes_no(_text(tracker)) is False:
+            return {"contact_consent": False}
         # Anything else is shown to validate_contact_consent, which asks again.
         return {"contact_consent": _text(tracker)}
 
@@ -294,11 +306,11 @@ class ValidateLeadForm(FormValidationAction):
     ) -> Slots:
         if not _asked(tracker, "details_confirmed") or _not_an_answer(tracker):
             return {}
-        if _intent(tracker) == "affirm":
-            return {"details_confirmed": True}
-        if _intent(tracker) == "deny":
-            return {"details_confirmed": False}
-        return {}
+        text = _text(tracker)
+        answer = {"affirm": True, "deny": False}.get(_intent(tracker) or "")
+        if answer is None and not (_details_in(tracker) - {"details_confirmed"}):
+            answer = read_yes_no(text)
+        return {} if answer is None else {"details_confirmed": answer}
 
     # --- validation ------------------------------------------------------------------------
     def validate_treatment_interest(

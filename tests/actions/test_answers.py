@@ -25,3 +25,19 @@ def test_payment_and_channels() -> None:
     assert read_channels("only email please") == ["email"]
     assert read_channels("call or text is fine") == ["call", "text"]
     assert read_channels("yes") is None
+
+
+@pytest.mark.parametrize(("text", "answer"), [
+    ("yep", True), ("yes correct", True), ("sure thing", True), ("of course", True),
+    ("nope", False), ("no thanks", False), ("not really", False), ("maybe", None), ("marcus@x.com", None),
+])
+def test_yes_no(text: str, answer: bool | None) -> None:
+    from actions.answers import read_yes_no
+
+    assert read_yes_no(text) is answer
+
+
+def test_any_age_counts_while_the_age_is_asked() -> None:
+    assert read_age("yep 41", asked=True) is True
+    assert read_age("yep 41") is None
+    assert read_age("15", asked=True) is False

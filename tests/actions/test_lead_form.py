@@ -154,6 +154,7 @@ def test_slot_events_are_plain_slotsets() -> None:
 @pytest.mark.asyncio
 @pytest.mark.parametrize(("text", "intent", "adult"), [
     ("yes", "affirm", True), ("no", "deny", False), ("I'm 17", "inform", False), ("i am 42", "inform", True),
+    ("yep 41", "inform", True), ("yeah", "inform", True), ("nope, 16", "inform", False), ("of course", "faq", True),
 ])
 async def test_age_question(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, text: str, intent: str, adult: bool) -> None:
     slots = await run_form(make_tracker(text, intent=intent, requested_slot="is_adult"), dispatcher)
@@ -278,3 +279,11 @@ async def test_answers_to_other_questions_are_taken_without_a_refusal(make_track
     assert responses(dispatcher) == []
     phone = await run_form(make_tracker("424 555 0199", requested_slot="treatment_interest"), CollectingDispatcher())
     assert phone["phone"] == "+14245550199" and "form_failures" not in phone
+
+
+@pytest.mark.asyncio
+async def test_an_answer_to_the_next_question_is_not_a_wrong_age(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
+    tracker = make_tracker("I've tried a few antidepressants", requested_slot="is_adult")
+    slots = await run_form(tracker, dispatcher)
+    assert slots["antidepressants_tried"] == "2+"
+    assert "form_failures" not in slots and responses(dispatcher) == []
