@@ -64,6 +64,12 @@ MAX_FAILURES = 3
 NOT_GIVEN = "not given"
 SKIPPED = "skipped"
 _PLACE_CUE = re.compile(r"\b(?:zip|zipcode|postal|live|living|located|based|from|in|near|area)\b", re.IGNORECASE)
+# "I'm Marcus Webb", "my name is Ana Torres": a cue and two or three capitalised words, for
+# when the classifier's entity misses a name that nobody asked for yet.
+_INTRODUCTION_RE = re.compile(
+    r"\b(?:[Ii]'?m|I am|[Mm]y name is|[Mm]y name's|[Tt]his is|[Ii]t'?s)\s+"
+    r"([A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+){1,2})\b"
+)
 _NAME_CUE = re.compile(r"\b(?:name|i'?m|i am|call me|this is)\b", re.IGNORECASE)
 
 Slots = Dict[Text, Any]
@@ -233,6 +239,9 @@ class ValidateLeadForm(FormValidationAction):
         if not _may_carry_details(tracker) or _is_button_payload(tracker):
             return {}
         value = _entity(tracker, "person")
+        if value is None:
+            introduction = _INTRODUCTION_RE.search(_text(tracker))
+            value = introduction.group(1) if introduction else None
         if _answers(tracker, "full_name"):
             # The classifier may catch only part of a name ("Smith" of "Jo Smith"): the
             # whole answer comes first, the entity second, the raw text to explain a refusal.

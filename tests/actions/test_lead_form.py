@@ -287,3 +287,18 @@ async def test_an_answer_to_the_next_question_is_not_a_wrong_age(make_tracker: T
     slots = await run_form(tracker, dispatcher)
     assert slots["antidepressants_tried"] == "2+"
     assert "form_failures" not in slots and responses(dispatcher) == []
+
+
+@pytest.mark.asyncio
+async def test_an_introduction_gives_the_name_when_the_classifier_misses_it(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
+    tracker = make_tracker("ok can someone call me, I'm Marcus Webb, 818-555-0142, I'm in Burbank",
+                           intent="request_consultation", entities=[{"entity": "city", "value": "Burbank"}])
+    slots = await run_form(tracker, dispatcher)
+    assert (slots["full_name"], slots["phone"], slots["city"]) == ("Marcus Webb", "+18185550142", "Burbank")
+
+
+@pytest.mark.asyncio
+async def test_lower_case_words_after_im_are_not_a_name(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
+    tracker = make_tracker("I'm in Burbank and I'm really tired", intent="inform", requested_slot="location",
+                           entities=[{"entity": "city", "value": "Burbank"}])
+    assert "full_name" not in await run_form(tracker, dispatcher)
