@@ -16,15 +16,13 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from actions.lead_form import form_slot_names
+
 ERASE_SLOT = "erase_details_since"
 REMOVED = "[removed at the visitor's request]"
-# Slots that hold what the visitor told the form.
-DETAIL_SLOTS = {
-    "treatment_interest", "is_adult", "location", "zip_code", "city", "state",
-    "antidepressants_tried", "full_name", "phone", "phone_masked", "email", "email_masked",
-    "preferred_contact_time", "payment_method", "contact_consent", "consent_channels",
-    "details_confirmed", "form_failures", "form_gave_up",
-}
+# Slots that hold what the visitor told the form: the form's own list, so a new question
+# is erased too.
+DETAIL_SLOTS = frozenset(form_slot_names())
 
 
 def redact_event(type_name: Text, data: Dict[Text, Any]) -> Dict[Text, Any]:
