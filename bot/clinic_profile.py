@@ -61,7 +61,8 @@ class ClinicProfile:
         people = "; ".join(f"{p['name']} ({p['role']})" for p in self.raw.get("people", []))
         return {
             "clinic_name": self.raw["name"],
-            "clinic_phone": self.raw["phone"],
+            # A Markdown tel: link: the chat widget makes it a tap-to-call link.
+            "clinic_phone": f"[{self.raw['phone']}](tel:{tel_uri(self.raw['phone'])})",
             "clinic_hours": self.raw["hours"],
             "clinic_privacy_url": self.raw["privacy_notice_url"],
             "clinic_locations": locations,
@@ -70,6 +71,15 @@ class ClinicProfile:
             "clinic_consultation_price": "free" if self.raw.get("first_consultation_free") else "not free",
             "clinic_service_radius": f"{self.service_radius_miles:g}",
         }
+
+
+def tel_uri(phone: str) -> str:
+    """'(310) 555-0142' -> '+13105550142', for a tel: link."""
+    import phonenumbers
+
+    for match in phonenumbers.PhoneNumberMatcher(phone, "US"):
+        return phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+    return phone
 
 
 def load_profile(path: Path = PROFILE_PATH) -> ClinicProfile:

@@ -1,4 +1,4 @@
-"""`make validate`: `rasa data validate`, with no unexplained warning.
+"""`make validate`: `rasa data validate` with no unexplained warning, then bot/data_checks.py.
 
 Rasa 3.6 warns that a response or intent "is not used in any story or rule" when only a form or
 a custom action uses it (the form asks `utter_ask_<slot>`, actions send `utter_invalid_<slot>`
@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 
 import yaml
+
+from bot.data_checks import check
 
 ROOT = Path(__file__).resolve().parents[1]
 # A warning runs until Rasa's "More info" line or the next log line.
@@ -76,11 +78,16 @@ def main() -> int:
         problems.append(warning.strip())
     if result.returncode != 0 and not problems:
         problems.append(f"rasa data validate failed:\n{output[-3000:]}")
+    own = check(ROOT)
     for problem in problems:
         print(f"data problem: {problem}", file=sys.stderr)
-    if problems:
+    for problem in own:
+        print(f"data problem: {problem.path.relative_to(ROOT)}:{problem.line}: {problem.message}",
+              file=sys.stderr)
+    if problems or own:
         return 1
-    print("Training data valid: no warnings beyond responses and intents used by the form and actions.")
+    print("Training data valid: Rasa's validator and the project's checks (bot/data_checks.py) "
+          "found nothing.")
     return 0
 
 

@@ -144,10 +144,16 @@ def event_loop_for_agent() -> Iterator[asyncio.AbstractEventLoop]:
 
 
 @pytest.fixture(scope="session")
+def tracker_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The SQLite file of the conversation store the agent writes to."""
+    return tmp_path_factory.mktemp("tracker") / "tracker.db"
+
+
+@pytest.fixture(scope="session")
 def agent(
     action_server: str,
     event_loop_for_agent: asyncio.AbstractEventLoop,
-    tmp_path_factory: pytest.TempPathFactory,
+    tracker_db: Path,
 ) -> Any:
     if not MODEL.exists():
         pytest.fail(f"No trained model at {MODEL}: run `make train` (make test does it).")
@@ -157,9 +163,7 @@ def agent(
     from bot.tracker_store import RedactingSQLTrackerStore
 
     # The production conversation store, on a SQLite file of its own.
-    store = RedactingSQLTrackerStore(
-        dialect="sqlite", db=str(tmp_path_factory.mktemp("tracker") / "tracker.db")
-    )
+    store = RedactingSQLTrackerStore(dialect="sqlite", db=str(tracker_db))
 
     async def load() -> Agent:
         return Agent.load(

@@ -28,6 +28,6 @@ def test_editing_the_profile_changes_the_answers_slots() -> None:
     profile = load_profile()
     profile.raw["phone"] = "(213) 555-0100"
     block = render_slot_block(profile)
-    assert '"(213) 555-0100"' in block
+    assert '"[(213) 555-0100](tel:+12135550100)"' in block
     domain = (ROOT / "domain.yml").read_text()
-    assert '"(213) 555-0100"' in update_domain_text(domain, profile)
+    assert "tel:+12135550100" in update_domain_text(domain, profile)

@@ -27,3 +27,38 @@ def test_summary_names_the_missed_target_and_the_weakest_labels(tmp_path: Path) 
     summary = (tmp_path / "summary.md").read_text()
     assert summary.index("faq/cost_general: 0.40") < summary.index("faq/what_is_tms: 1.00")
     assert json.loads((tmp_path / "summary.json").read_text())["missed"] == ["faq_macro_f1"]
+
+
+def _snapshot(intents: dict[str, float], faq: dict[str, float], macro: tuple[float, float]) -> dict:
+    return {"macro": {"intent_macro_f1": macro[0], "faq_macro_f1": macro[1]},
+            "labels": {"intents": intents, "FAQ topics": faq}}
+
+
+def test_snapshot_reads_every_label_of_both_reports(tmp_path: Path) -> None:
+    from bot.evaluate import snapshot
+
+    _report(tmp_path / "intent_report.json", {"greet": 0.9, "faq": 0.8}, 0.85)
+    _report(tmp_path / "response_selection_report.json", {"faq/what_is_tms": 0.7}, 0.7)
+    assert snapshot(tmp_path) == _snapshot({"faq": 0.8, "greet": 0.9}, {"faq/what_is_tms": 0.7}, (0.85, 0.7))
+
+
+def test_comparison_names_better_and_worse_labels() -> None:
+    from bot.evaluate import compare
+
+    before = _snapshot({"greet": 0.9, "stop": 0.8}, {"faq/a": 0.5}, (0.85, 0.5))
+    after = _snapshot({"greet": 0.7, "stop": 0.95, "chitchat": 0.6}, {"faq/a": 0.5}, (0.84, 0.5))
+    lines, regressions = compare(after, before)
+    assert "intents worse: greet 0.90 -> 0.70" in lines
+    assert "intents better: stop 0.80 -> 0.95" in lines
+    assert "intents new: chitchat" in lines
+    assert "FAQ topics worse: none" in lines
+    assert regressions == []  # 0.85 -> 0.84 is within the margin
+
+
+def test_a_drop_beyond_the_margin_is_a_regression() -> None:
+    from bot.evaluate import REGRESSION_MARGIN, compare
+
+    before = _snapshot({"greet": 0.9}, {"faq/a": 0.9}, (0.80, 0.90))
+    after = _snapshot({"greet": 0.9}, {"faq/a": 0.6}, (0.80, 0.90 - REGRESSION_MARGIN - 0.01))
+    _, regressions = compare(after, before)
+    assert len(regressions) == 1 and regressions[0].startswith("faq_macro_f1 fell by 0.030")

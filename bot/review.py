@@ -1,0 +1,256 @@
+"""The trainers' review queue: what visitors typed that the assistant did not understand well.
+
+    python -m bot.review collect   (make review)        writes var/review.yml
+    python -m bot.review apply     (make review-apply)  moves labelled messages into data/nlu/
+
+`collect` reads the conversation store (the same settings as Rasa: RASA_TRACKER_DIALECT,
+RASA_TRACKER_DB, ...) for visitor messages that fell to the fallback or were understood with low
+confidence (intent or FAQ topic), masks contact details, folds repeats together, and writes a YAML
+file where the trainer writes the right intent next to each message. Answers typed while the
+form asked for a name, phone or email are left out: they are details, not language to learn.
+Messages already in the queue keep their labels when it is collected again.
+
+`apply` adds each labelled message to the data/nlu/ file that holds its intent, after checking
+that the intent exists and the sentence is not already an example anywhere; it leaves unlabelled
+and refused messages in the queue, with the reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import phonenumbers
+import yaml
+
+from bot.data_checks import normalise, read_examples
+
+ROOT = Path(__file__).resolve().parents[1]
+QUEUE = ROOT / "var" / "review.yml"
+CONFIDENCE_THRESHOLD = 0.6
+FALLBACK = "nlu_fallback"
+# While the form waits for one of these, the visitor's message is a detail, never collected.
+DETAIL_QUESTIONS = {"full_name", "phone", "email"}
+# Masks keep the sentence's shape, so the example still reads naturally once applied.
+PHONE_MASK, EMAIL_MASK, NAME_MASK = "(310) 555-0100", "name@example.com", "Alex Doe"
+_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+_INTRODUCTION = re.compile(
+    r"\b((?i:my\s+(?:full\s+)?name\s+is|name'?s|i\s+am|i'?m|this\s+is|call\s+me))\s+"
+    r"([A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)+)"
+)
+HEADER = """\
+# Review queue: messages the assistant did not understand well (made by `make review`).
+# Write the right intent after `intent:` (for example faq/ketamine_cost, request_consultation,
+# greet), then run `make review-apply`. Leave it empty to skip a message. Contact details were
+# masked. The list of intents is in domain.yml; FAQ topics are the faq/... names in data/nlu/.
+"""
+
+
+@dataclass
+class Item:
+    text: str
+    predicted: str
+    confidence: float
+    seen: int = 1
+    intent: str = ""
+    note: str = ""
+    conversations: set[str] = field(default_factory=set)
+
+    def to_yaml(self) -> dict[str, Any]:
+        entry: dict[str, Any] = {"text": self.text,
+                                 "predicted": f"{self.predicted} ({self.confidence:.2f})",
+                                 "seen": self.seen, "intent": self.intent or None}
+        if self.note:
+            entry["note"] = self.note
+        return entry
+
+
+# --- masking ---------------------------------------------------------------------------------
+def mask_contact_details(text: str, names: Iterable[str] = ()) -> str:
+    """The message with phones, emails and names replaced by fictional stand-ins."""
+    text = _EMAIL.sub(EMAIL_MASK, text)
+    for match in reversed(list(phonenumbers.PhoneNumberMatcher(text, "US"))):
+        text = text[: match.start] + PHONE_MASK + text[match.end:]
+    # The whole introduced name first: the classifier's entity may hold only part of it.
+    text = _INTRODUCTION.sub(lambda m: f"{m.group(1)} {NAME_MASK}", text)
+    for name in sorted({n for n in names if n and n.strip()}, key=len, reverse=True):
+        text = re.sub(rf"\b{re.escape(name)}\b", NAME_MASK, text, flags=re.IGNORECASE)
+    return text
+
+
+# --- collect ---------------------------------------------------------------------------------
+def tracker_db_url(env: dict[str, str] | None = None) -> str:
+    """The conversation store's SQLAlchemy URL, from the settings endpoints.yml uses."""
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    env = dict(os.environ if env is None else env)
+    return str(SQLTrackerStore.get_db_url(
+        dialect=env.get("RASA_TRACKER_DIALECT", "sqlite"),
+        host=env.get("RASA_TRACKER_HOST"),
+        port=int(env["RASA_TRACKER_PORT"]) if env.get("RASA_TRACKER_PORT") else None,
+        db=env.get("RASA_TRACKER_DB", str(ROOT / "var" / "tracker.db")),
+        username=env.get("RASA_TRACKER_USER"),
+        password=env.get("RASA_TRACKER_PASSWORD"),
+    ))
+
+
+def stored_events(db_url: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(conversation, event type, event data) in the order they happened."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(sa.text(
+                "SELECT sender_id, type_name, data FROM events ORDER BY sender_id, id"))
+            for sender_id, type_name, data in rows:
+                yield sender_id, type_name, json.loads(data)
+    finally:
+        engine.dispose()
+
+
+def understanding(parse_data: dict[str, Any]) -> tuple[str, float]:
+    """The label the NLU chose and how sure it was (the FAQ topic for FAQ questions)."""
+    intent = parse_data.get("intent") or {}
+    name, confidence = intent.get("name") or FALLBACK, float(intent.get("confidence") or 0.0)
+    if name == "faq":
+        topic = ((parse_data.get("response_selector") or {}).get("faq") or {}).get("response") or {}
+        if topic.get("intent_response_key"):
+            return topic["intent_response_key"], min(confidence, float(topic.get("confidence") or 0))
+    return name, confidence
+
+
+def collect(events: Iterable[tuple[str, str, dict[str, Any]]],
+            threshold: float = CONFIDENCE_THRESHOLD) -> list[Item]:
+    items: dict[str, Item] = {}
+    requested: dict[str, str | None] = {}
+    for sender_id, type_name, data in events:
+        if type_name == "slot" and data.get("name") == "requested_slot":
+            requested[sender_id] = data.get("value")
+            continue
+        if type_name != "user" or requested.get(sender_id) in DETAIL_QUESTIONS:
+            continue
+        text = (data.get("text") or "").strip()
+        parse_data = data.get("parse_data") or {}
+        if not text or text.startswith("/") or text.startswith("[removed"):
+            continue
+        label, confidence = understanding(parse_data)
+        if label != FALLBACK and confidence >= threshold:
+            continue
+        names = [e.get("value") for e in parse_data.get("entities") or []
+                 if e.get("entity") == "person" and isinstance(e.get("value"), str)]
+        masked = mask_contact_details(text, names)
+        key = normalise(masked)
+        item = items.get(key)
+        if item is None:
+            items[key] = Item(masked, label, confidence, conversations={sender_id})
+        elif sender_id not in item.conversations:
+            item.seen += 1
+            item.conversations.add(sender_id)
+    return sorted(items.values(), key=lambda item: (-item.seen, item.confidence))
+
+
+def read_queue(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    return list((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("messages") or [])
+
+
+def write_queue(path: Path, entries: list[dict[str, Any]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body = yaml.safe_dump({"messages": entries}, sort_keys=False, allow_unicode=True, width=100)
+    path.write_text(HEADER + body, encoding="utf-8")
+
+
+def merge(old: list[dict[str, Any]], new: list[Item]) -> list[dict[str, Any]]:
+    """New findings added to the queue; labels a trainer already wrote are kept."""
+    labelled = {normalise(str(e.get("text", ""))): e for e in old}
+    merged = list(old)
+    for item in new:
+        if normalise(item.text) not in labelled:
+            merged.append(item.to_yaml())
+    return merged
+
+
+# --- apply -----------------------------------------------------------------------------------
+def known_intents(root: Path) -> set[str]:
+    domain = yaml.safe_load((root / "domain.yml").read_text(encoding="utf-8")) or {}
+    intents = {i if isinstance(i, str) else next(iter(i)) for i in domain.get("intents") or []}
+    topics = {e.intent for e in read_examples((root / "data" / "nlu").glob("*.yml"))}
+    return intents | {t for t in topics if "/" in t}
+
+
+def add_example(nlu_dir: Path, intent: str, text: str) -> Path:
+    """Append `text` to the examples of `intent` in the file that holds it."""
+    header = re.compile(rf"^- intent: {re.escape(intent)}\n  examples: \|\n((?:    - .*\n)+)", re.M)
+    for path in sorted(nlu_dir.glob("*.yml")):
+        content = path.read_text(encoding="utf-8")
+        match = header.search(content)
+        if match:
+            line = f"    - {text}\n"
+            path.write_text(content[: match.end(1)] + line + content[match.end(1):], encoding="utf-8")
+            return path
+    raise LookupError(f"no examples block for {intent} in {nlu_dir}")
+
+
+def apply(root: Path, queue: Path) -> tuple[list[str], list[dict[str, Any]]]:
+    """Moves labelled messages into data/nlu/. Returns what was done and what stays queued."""
+    intents = known_intents(root)
+    existing = {e.plain: e for e in read_examples((root / "data" / "nlu").glob("*.yml"))}
+    done, remaining = [], []
+    for entry in read_queue(queue):
+        intent = str(entry.get("intent") or "").strip()
+        text = re.sub(r"\s+", " ", str(entry.get("text") or "")).strip()
+        if not intent:
+            remaining.append(entry)
+            continue
+        if intent not in intents:
+            entry["note"] = f"unknown intent '{intent}': see domain.yml and the faq/... names"
+        elif normalise(text) in existing:
+            twin = existing[normalise(text)]
+            entry["note"] = (f"already an example of {twin.intent} "
+                             f"({twin.path.relative_to(root)}:{twin.line})")
+        elif text.startswith("-") or "\n" in text or not text:
+            entry["note"] = "not a single sentence"
+        else:
+            path = add_example(root / "data" / "nlu", intent, text)
+            existing[normalise(text)] = next(e for e in read_examples([path]) if e.plain == normalise(text))
+            done.append(f"{intent}: {text}  -> {path.relative_to(root)}")
+            continue
+        remaining.append(entry)
+    write_queue(queue, remaining)
+    return done, remaining
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=["collect", "apply"])
+    parser.add_argument("--queue", type=Path, default=QUEUE)
+    parser.add_argument("--threshold", type=float, default=CONFIDENCE_THRESHOLD)
+    args = parser.parse_args(argv)
+    if args.command == "collect":
+        found = collect(stored_events(tracker_db_url()), args.threshold)
+        entries = merge(read_queue(args.queue), found)
+        write_queue(args.queue, entries)
+        print(f"{len(found)} messages need a look; the queue ({args.queue}) holds {len(entries)}. "
+              "Write the intent next to each, then run `make review-apply`.")
+        return 0
+    done, remaining = apply(ROOT, args.queue)
+    for line in done:
+        print(f"added  {line}")
+    for entry in remaining:
+        if entry.get("note"):
+            print(f"kept   {entry['text']!r}: {entry['note']}", file=sys.stderr)
+    print(f"{len(done)} added to data/nlu/, {len(remaining)} left in {args.queue}. "
+          "Next: make validate, make evaluate, make train.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,32 @@
+"""The chat channels' own rules (the browser tests check them through a running server)."""
+
+import uuid
+
+from bot.channels import SiteRestInput, SiteSocketIOInput, issued_session_id, parse_origins
+
+
+def test_origins_are_read_from_a_comma_separated_setting() -> None:
+    assert parse_origins("http://localhost:8000, https://clinic.example/ ,") == [
+        "http://localhost:8000", "https://clinic.example"]
+    assert parse_origins(None) == []
+
+
+def test_a_stored_server_issued_id_is_kept() -> None:
+    issued = uuid.uuid4().hex
+    assert issued_session_id(issued) == issued
+
+
+def test_ids_the_server_did_not_issue_are_replaced_by_random_ones() -> None:
+    for chosen in (None, "", "alice", "1", "00000000-0000-0000-0000-000000000000", 42):
+        new = issued_session_id(chosen)  # type: ignore[arg-type]
+        assert new != chosen and len(new) == 32 and int(new, 16) >= 0
+    assert issued_session_id(None) != issued_session_id(None)
+
+
+def test_channels_keep_rasas_names_and_read_their_origins() -> None:
+    rest = SiteRestInput.from_credentials({"allowed_origins": "https://clinic.example"})
+    socket = SiteSocketIOInput.from_credentials(
+        {"allowed_origins": "https://clinic.example", "session_persistence": True})
+    assert (rest.name(), socket.name()) == ("rest", "socketio")
+    assert rest.allowed_origins == socket.allowed_origins == ["https://clinic.example"]
+    assert socket.session_persistence is True
