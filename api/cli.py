@@ -1,11 +1,18 @@
-"""Command line for the leads service: `python -m api.cli staff-user --email ... --password ...`."""
+"""Command line for the leads service.
+
+    python -m api.cli staff-user --email ... --password ... [--role admin]
+    python -m api.cli purge [--days N]
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+from api.config import get_settings
 from api.db import get_session
+from api.lead_store import purge_older_than
+from api.models import StaffRole
 from api.staff_store import upsert_staff_user
 
 MIN_PASSWORD_LENGTH = 12
@@ -17,7 +24,14 @@ def main(argv: list[str] | None = None) -> int:
     staff = commands.add_parser("staff-user", help="create a staff account or reset its password")
     staff.add_argument("--email", required=True)
     staff.add_argument("--password", required=True)
+    staff.add_argument("--role", choices=[r.value for r in StaffRole], default=None,
+                       help="staff (default for a new account) or admin")
+    purge = commands.add_parser("purge", help="delete leads and conversations past retention")
+    purge.add_argument("--days", type=int, default=None,
+                       help="retention in days (default: RETENTION_DAYS from the settings)")
     args = parser.parse_args(argv)
+    if args.command == "purge":
+        return _purge(args.days)
 
     if len(args.password) < MIN_PASSWORD_LENGTH:
         print(f"error: the password needs at least {MIN_PASSWORD_LENGTH} characters.", file=sys.stderr)
@@ -27,10 +41,27 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     session = next(get_session())
     try:
-        user, created = upsert_staff_user(session, args.email, args.password)
+        role = StaffRole(args.role) if args.role else None
+        user, created = upsert_staff_user(session, args.email, args.password, role)
     finally:
         session.close()
-    print(f"{'Created' if created else 'Reset the password of'} staff account {user.email}.")
+    print(f"{'Created' if created else 'Reset the password of'} {user.role.value} account {user.email}.")
+    return 0
+
+
+def _purge(days: int | None) -> int:
+    settings = get_settings()
+    days = days if days is not None else settings.retention_days
+    if days < 1:
+        print("error: --days must be at least 1.", file=sys.stderr)
+        return 2
+    session = next(get_session())
+    try:
+        leads, conversation_events = purge_older_than(session, settings.tracker_db_url, days)
+    finally:
+        session.close()
+    print(f"Deleted {leads} leads and {conversation_events} stored conversation events "
+          f"older than {days} days.")
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -16,6 +17,23 @@ class Settings(BaseSettings):
     access_token_expire_minutes: int = Field(default=60, gt=0)
     leads_service_token: SecretStr = Field(min_length=16)
     cors_origins: str = "http://localhost:8000"
+    # The demo page (GET /): the clinic's facts, and where the chat widget finds the assistant.
+    clinic_profile_path: Path = Path("bot/clinic_profile.yml")
+    assistant_url: str = "http://localhost:5005"
+    # Staff console (/staff).
+    session_idle_minutes: int = Field(default=30, gt=0)  # signed out after this much inactivity
+    login_max_failures: int = Field(default=5, gt=0)  # per account, within login_lock_minutes
+    login_lock_minutes: int = Field(default=15, gt=0)
+    staff_base_url: str = "http://localhost:8000"  # the link urgent notifications carry
+    # Where Rasa keeps conversations (transcripts on the lead page, FAQ statistics, purge).
+    tracker_db_url: str = "sqlite:///var/tracker.db"
+    retention_days: int = Field(default=365, gt=0)
+    # Urgent-lead notification: a webhook, an e-mail, or both; none set means none sent.
+    urgent_webhook_url: str = ""
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_from: str = "assistant@clinic.example"
+    urgent_email_to: str = ""
     # Largest request body accepted, so a runaway client cannot fill memory.
     max_body_bytes: int = 64 * 1024
 

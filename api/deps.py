@@ -48,3 +48,13 @@ def service_caller(
 
 
 StaffDep = Annotated[StaffUser, Depends(current_staff)]
+
+
+def current_admin(user: StaffDep) -> StaffUser:
+    if not user.is_admin:
+        raise HTTPException(status_code=status.HTTP_403_FORBIDDEN,
+                            detail="Only an admin may do this.")
+    return user
+
+
+AdminDep = Annotated[StaffUser, Depends(current_admin)]

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import uuid
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.models import Lead, LeadContact, utcnow
+from api.conversations import delete_before
+from api.models import Lead, LeadContact, LeadEvent, LeadStatus, TreatmentInterest, utcnow
 from api.schemas import LeadCreate
 
 # A visitor who comes back within this time is the same lead, not a new one.
@@ -33,6 +37,11 @@ def _recent_lead_of_same_visitor(session: Session, data: LeadCreate) -> Lead | N
         .order_by(Lead.created_at.desc())
         .limit(1)
     )
+
+
+def existing_lead_for(session: Session, data: LeadCreate, idempotency_key: str) -> Lead | None:
+    """The lead a submission would land on without creating one: a replay or a returning visitor."""
+    return _lead_for_key(session, idempotency_key) or _recent_lead_of_same_visitor(session, data)
 
 
 def create_lead(session: Session, data: LeadCreate, idempotency_key: str) -> tuple[Lead, bool]:
@@ -68,13 +77,103 @@ def create_lead(session: Session, data: LeadCreate, idempotency_key: str) -> tup
     return lead, created
 
 
-def list_leads(session: Session, limit: int, offset: int) -> tuple[list[Lead], int]:
-    total = session.scalar(select(func.count()).select_from(Lead)) or 0
+@dataclass(frozen=True)
+class LeadFilter:
+    """What staff narrow the list to; every field optional."""
+
+    status: LeadStatus | None = None
+    qualified: bool | None = None
+    urgent: bool | None = None
+    in_area: bool | None = None
+    treatment: TreatmentInterest | None = None
+    since: date | None = None
+    until: date | None = None  # inclusive
+    q: str | None = None  # name, phone or email
+
+    def describe(self) -> str:
+        """For the audit log: the filters used, never the searched name, phone or email."""
+        parts = [f"{name}={getattr(self, name)}" for name in
+                 ("status", "qualified", "urgent", "in_area", "treatment", "since", "until")
+                 if getattr(self, name) is not None]
+        if self.q:
+            parts.append("search=yes")
+        return ", ".join(str(part) for part in parts) or "no filter"
+
+    def conditions(self, with_status: bool = True) -> list[Any]:
+        where: list[Any] = []
+        if self.status is not None and with_status:
+            where.append(Lead.status == self.status)
+        if self.qualified is not None:
+            where.append(Lead.qualified == self.qualified)
+        if self.urgent is not None:
+            where.append(Lead.urgent == self.urgent)
+        if self.in_area is not None:
+            where.append(Lead.in_service_area == self.in_area)
+        if self.treatment is not None:
+            where.append(Lead.treatment_interest == self.treatment)
+        if self.since is not None:
+            where.append(Lead.created_at >= datetime.combine(self.since, time.min, timezone.utc))
+        if self.until is not None:
+            end = datetime.combine(self.until + timedelta(days=1), time.min, timezone.utc)
+            where.append(Lead.created_at < end)
+        if self.q and self.q.strip():
+            text = self.q.strip().lower()
+            digits = re.sub(r"\D", "", text)
+            like = [func.lower(Lead.full_name).contains(text), Lead.email.contains(text)]
+            if len(digits) >= 3:
+                like.append(Lead.phone.contains(digits))
+            where.append(or_(*like))
+        return where
+
+
+def list_leads(
+    session: Session, limit: int, offset: int, filters: LeadFilter = LeadFilter()
+) -> tuple[list[Lead], int]:
+    """Urgent first, then newest: the order in which staff should call."""
+    where = filters.conditions()
+    total = session.scalar(select(func.count()).select_from(Lead).where(*where)) or 0
     rows = session.scalars(
-        select(Lead).order_by(Lead.created_at.desc(), Lead.id).limit(limit).offset(offset)
+        select(Lead).where(*where)
+        .order_by(Lead.urgent.desc(), Lead.created_at.desc(), Lead.id)
+        .limit(limit).offset(offset)
     ).all()
     return list(rows), total
 
 
+def status_counts(session: Session, filters: LeadFilter = LeadFilter()) -> dict[str, int]:
+    """Leads per status under the other filters (so the counts explain the status filter)."""
+    rows = session.execute(
+        select(Lead.status, func.count()).where(*filters.conditions(with_status=False))
+        .group_by(Lead.status)
+    ).all()
+    counts = {status.value: 0 for status in LeadStatus}
+    counts.update({status.value: count for status, count in rows})
+    return counts
+
+
+def update_lead(
+    session: Session, lead: Lead, staff_email: str, status: LeadStatus | None, note: str | None
+) -> LeadEvent | None:
+    """Change the status and/or add a note, recorded with who and when. None if nothing to do."""
+    note = (note or "").strip() or None
+    if (status is None or status == lead.status) and note is None:
+        return None
+    event = LeadEvent(lead_id=lead.id, staff_email=staff_email, note=note)
+    if status is not None and status != lead.status:
+        event.from_status, event.to_status = lead.status.value, status.value
+        lead.status = status
+    lead.events.append(event)
+    session.commit()
+    return event
+
+
 def get_lead(session: Session, lead_id: uuid.UUID) -> Lead | None:
     return session.get(Lead, lead_id)
+
+
+def purge_older_than(session: Session, tracker_db_url: str, days: int) -> tuple[int, int]:
+    """Delete leads, and every stored conversation (lead or not), older than `days` days."""
+    cutoff = utcnow() - timedelta(days=days)
+    result = session.execute(delete(Lead).where(Lead.created_at < cutoff))
+    session.commit()
+    return int(result.rowcount or 0), delete_before(tracker_db_url, cutoff)

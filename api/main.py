@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
 
 from api.config import Settings, get_settings
-from api.routes import auth, health, leads
+from api.routes import auth, health, leads, site, staff, stats
+
+
+STAFF_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+             "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -31,6 +38,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
         return await call_next(request)
 
+    @app.exception_handler(staff.LoginRequired)
+    async def to_login_page(_request: Request, exc: staff.LoginRequired) -> RedirectResponse:
+        return RedirectResponse(f"/staff/login?next={quote(exc.next_url)}", status_code=303)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.url.path.startswith("/staff"):
+            # Pages with health details: no framing, no outside scripts, styles or images.
+            response.headers["X-Frame-Options"] = "DENY"
+            response.headers["Content-Security-Policy"] = STAFF_CSP
+        return response
+
     @app.exception_handler(RequestValidationError)
     async def readable_validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
         # FastAPI's default body echoes the input back (contact details included): keep the
@@ -48,4 +70,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(auth.router)
     app.include_router(leads.router)
+    app.include_router(stats.router)
+    app.include_router(staff.router)
+    app.include_router(site.router)
+    # The page's stylesheet, the widget loader and the widget bundle (api/web/build_widget.py).
+    app.mount("/static", StaticFiles(directory=site.WEB_DIR / "static"), name="static")
     return app

@@ -48,6 +48,11 @@ class LeadStatus(str, enum.Enum):
     not_a_fit = "not_a_fit"
 
 
+class StaffRole(str, enum.Enum):
+    staff = "staff"  # works leads
+    admin = "admin"  # also manages staff accounts, exports, reads the audit log
+
+
 class StaffUser(Base):
     __tablename__ = "staff_users"
 
@@ -56,6 +61,40 @@ class StaffUser(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    role: Mapped[StaffRole] = mapped_column(
+        Enum(StaffRole, native_enum=False, length=10), default=StaffRole.staff
+    )
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == StaffRole.admin
+
+
+class LeadEvent(Base):
+    """A status change or note on a lead: who, when, what (migration 0004)."""
+
+    __tablename__ = "lead_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    staff_email: Mapped[str] = mapped_column(String(320))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(String(2000))
+
+
+class AuditEntry(Base):
+    """Who looked at or changed what: logins, lead views, status changes, exports."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(320), index=True)  # staff email, or the login tried
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    target: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[str | None] = mapped_column(String(500))
 
 
 class Lead(Base):
@@ -104,6 +143,9 @@ class Lead(Base):
 
     contacts: Mapped[list["LeadContact"]] = relationship(
         back_populates="lead", cascade="all, delete-orphan", order_by="LeadContact.created_at"
+    )
+    events: Mapped[list[LeadEvent]] = relationship(
+        cascade="all, delete-orphan", order_by=LeadEvent.created_at
     )
 
     @property

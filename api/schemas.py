@@ -87,6 +87,31 @@ class LeadCreate(BaseModel):
         return self
 
 
+class LeadEventRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    created_at: datetime
+    staff_email: str
+    from_status: str | None
+    to_status: str | None
+    note: str | None
+
+
+class LeadUpdate(BaseModel):
+    """PATCH /api/leads/{id}: a new status, a note, or both."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: LeadStatus | None = None
+    note: str | None = Field(default=None, max_length=2000)
+
+    @model_validator(mode="after")
+    def something_to_do(self) -> "LeadUpdate":
+        if self.status is None and not (self.note or "").strip():
+            raise ValueError("give a new status, a note, or both")
+        return self
+
+
 class LeadRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -121,11 +146,13 @@ class LeadRead(BaseModel):
     utm_medium: str | None
     utm_campaign: str | None
     repeat_contacts: int = 0
+    events: list[LeadEventRead] = []
 
 
 class LeadPage(BaseModel):
     items: list[LeadRead]
     total: int
+    counts: dict[str, int] = {}  # leads per status under the other filters
 
 
 class Token(BaseModel):

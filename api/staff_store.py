@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.models import StaffUser
+from api.models import StaffRole, StaffUser
 from api.security import hash_password, verify_password
 
 
@@ -13,19 +13,36 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def upsert_staff_user(session: Session, email: str, password: str) -> tuple[StaffUser, bool]:
-    """Create the account, or reset its password when it exists. Returns (user, created)."""
+def upsert_staff_user(
+    session: Session, email: str, password: str, role: StaffRole | None = None
+) -> tuple[StaffUser, bool]:
+    """Create the account, or reset its password (and role, when given). Returns (user, created)."""
     email = normalise_email(email)
     user = session.scalar(select(StaffUser).where(StaffUser.email == email))
     created = user is None
     if user is None:
-        user = StaffUser(email=email, password_hash=hash_password(password))
+        user = StaffUser(email=email, password_hash=hash_password(password),
+                         role=role or StaffRole.staff)
         session.add(user)
     else:
         user.password_hash = hash_password(password)
         user.is_active = True
+        if role is not None:
+            user.role = role
     session.commit()
     return user, created
+
+
+def all_staff(session: Session) -> list[StaffUser]:
+    return list(session.scalars(select(StaffUser).order_by(StaffUser.email)))
+
+
+def set_active(session: Session, user_id: int, active: bool) -> StaffUser | None:
+    user = session.get(StaffUser, user_id)
+    if user is not None:
+        user.is_active = active
+        session.commit()
+    return user
 
 
 def authenticate(session: Session, email: str, password: str) -> StaffUser | None:

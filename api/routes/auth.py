@@ -6,7 +6,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from api.deps import SessionDep, SettingsDep
 from api.schemas import Token
 from api.security import create_access_token
-from api.staff_store import authenticate
+from api.login import TooManyAttempts, log_in
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -17,7 +17,11 @@ def login(
     session: SessionDep,
     settings: SettingsDep,
 ) -> Token:
-    user = authenticate(session, form.username, form.password)
+    try:
+        user = log_in(session, settings, form.username, form.password)
+    except TooManyAttempts as error:
+        raise HTTPException(status_code=status.HTTP_429_TOO_MANY_REQUESTS, detail=str(error),
+                            headers={"Retry-After": str(error.minutes * 60)}) from None
     if user is None:
         raise HTTPException(
             status_code=status.HTTP_401_UNAUTHORIZED,

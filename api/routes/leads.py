@@ -1,13 +1,22 @@
 import uuid
+from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Response, status
+from fastapi import APIRouter, BackgroundTasks, Depends, Header, HTTPException, Query, Response, status
+from fastapi.responses import PlainTextResponse
+from sqlalchemy.orm import Session
 
-from api.deps import SessionDep, StaffDep, service_caller
-from api.lead_store import create_lead, get_lead, list_leads
-from api.schemas import LeadCreate, LeadPage, LeadRead
+from api import audit
+from api.deps import AdminDep, SessionDep, SettingsDep, StaffDep, service_caller
+from api.export import leads_csv
+from api.models import Lead, LeadStatus, TreatmentInterest
+from api.notify import notify_urgent_lead
+from api.lead_store import (LeadFilter, create_lead, existing_lead_for, get_lead, list_leads,
+                            status_counts, update_lead)
+from api.schemas import LeadCreate, LeadPage, LeadRead, LeadUpdate
 
 router = APIRouter(prefix="/api/leads", tags=["leads"])
+EXPORT_LIMIT = 100_000
 
 IdempotencyKey = Annotated[
     str,
@@ -29,28 +38,82 @@ IdempotencyKey = Annotated[
                      "returning visitor added to their lead of the last 30 days"}},
 )
 def submit_lead(
-    body: LeadCreate, idempotency_key: IdempotencyKey, session: SessionDep, response: Response
+    body: LeadCreate, idempotency_key: IdempotencyKey, session: SessionDep, response: Response,
+    settings: SettingsDep, background: BackgroundTasks,
 ) -> LeadRead:
+    was_urgent = _urgent_before(session, idempotency_key, body)
     lead, created = create_lead(session, body, idempotency_key)
     if not created:
         response.status_code = status.HTTP_200_OK
+    if lead.urgent and not was_urgent:
+        background.add_task(notify_urgent_lead, settings, lead.id)
     return LeadRead.model_validate(lead)
+
+
+def _urgent_before(session: Session, key: str, body: LeadCreate) -> bool:
+    """Whether the lead this submission lands on was already urgent (then staff know already)."""
+    lead = existing_lead_for(session, body, key)
+    return bool(lead is not None and lead.urgent)
+
+
+def lead_filter(
+    status_: Annotated[LeadStatus | None, Query(alias="status")] = None,
+    qualified: bool | None = None,
+    urgent: bool | None = None,
+    in_area: bool | None = None,
+    treatment: TreatmentInterest | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+) -> LeadFilter:
+    """Query parameters shared by the list and the export."""
+    return LeadFilter(status_, qualified, urgent, in_area, treatment, since, until, q)
+
+
+FilterDep = Annotated[LeadFilter, Depends(lead_filter)]
 
 
 @router.get("", response_model=LeadPage)
 def read_leads(
     session: SessionDep,
     _staff: StaffDep,
+    filters: FilterDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> LeadPage:
-    rows, total = list_leads(session, limit, offset)
-    return LeadPage(items=[LeadRead.model_validate(row) for row in rows], total=total)
+    rows, total = list_leads(session, limit, offset, filters)
+    return LeadPage(items=[LeadRead.model_validate(row) for row in rows], total=total,
+                    counts=status_counts(session, filters))
+
+
+@router.get("/export.csv", response_class=PlainTextResponse,
+            responses={200: {"content": {"text/csv": {}}}, 403: {"description": "Not an admin"}})
+def export_leads(session: SessionDep, admin: AdminDep, filters: FilterDep) -> Response:
+    rows, total = list_leads(session, EXPORT_LIMIT, 0, filters)
+    audit.record(session, admin.email, audit.EXPORT, "leads", f"{len(rows)} of {total} leads; {filters.describe()}")
+    return Response(leads_csv(rows), media_type="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="leads.csv"'})
 
 
 @router.get("/{lead_id}", response_model=LeadRead)
-def read_lead(lead_id: uuid.UUID, session: SessionDep, _staff: StaffDep) -> LeadRead:
+def read_lead(lead_id: uuid.UUID, session: SessionDep, staff: StaffDep) -> LeadRead:
+    lead = _lead_or_404(session, lead_id)
+    audit.record(session, staff.email, audit.VIEW_LEAD, str(lead.id))
+    return LeadRead.model_validate(lead)
+
+
+@router.patch("/{lead_id}", response_model=LeadRead)
+def change_lead(lead_id: uuid.UUID, body: LeadUpdate, session: SessionDep, staff: StaffDep) -> LeadRead:
+    lead = _lead_or_404(session, lead_id)
+    event = update_lead(session, lead, staff.email, body.status, body.note)
+    if event is not None:
+        audit.record(session, staff.email, audit.UPDATE_LEAD, str(lead.id),
+                     f"{event.from_status} -> {event.to_status}" if event.to_status else "note")
+    return LeadRead.model_validate(lead)
+
+
+def _lead_or_404(session: Session, lead_id: uuid.UUID) -> Lead:
     lead = get_lead(session, lead_id)
     if lead is None:
         raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail="No lead with that id.")
-    return LeadRead.model_validate(lead)
+    return lead

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.config import Settings, get_settings
 from api.db import get_session, make_engine
 from api.main import create_app
+from api.models import StaffRole
 from api.staff_store import upsert_staff_user
 
 SERVICE_TOKEN = "service-token-for-tests-only"
@@ -35,6 +36,7 @@ def settings(tmp_path: Path) -> Settings:
         database_url=f"sqlite:///{tmp_path / 'leads.db'}",
         secret_key="a-secret-key-for-tests-only-0123456789",
         leads_service_token=SERVICE_TOKEN,
+        tracker_db_url=f"sqlite:///{tmp_path / 'tracker.db'}",
         _env_file=None,
     )
 
@@ -70,6 +72,27 @@ def staff_headers(client: TestClient, session_factory: sessionmaker[Session]) ->
     )
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+ADMIN_EMAIL = "admin@clinic.example"
+ADMIN_PASSWORD = "another long admin passphrase"
+
+
+@pytest.fixture
+def admin_headers(client: TestClient, session_factory: sessionmaker[Session]) -> dict[str, str]:
+    with session_factory() as session:
+        upsert_staff_user(session, ADMIN_EMAIL, ADMIN_PASSWORD, StaffRole.admin)
+    response = client.post(
+        "/api/auth/token", data={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def add_lead(client: TestClient, key: str, **overrides: object) -> dict[str, object]:
+    response = client.post("/api/leads", json=lead_body(**overrides), headers=service_headers(key))
+    assert response.status_code == 201, response.text
+    return response.json()
 
 
 def service_headers(key: str = "conversation-1:lead-1") -> dict[str, str]:

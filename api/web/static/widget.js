@@ -1,0 +1,89 @@
+/*
+ * The clinic assistant's chat widget. Embed it on any page of the clinic's site with one tag:
+ *
+ *   <script src="https://<where this file is served>/static/widget.js"
+ *           data-assistant-url="https://<the assistant's Rasa server>" defer></script>
+ *
+ * It loads rasa-webchat from the same place as this file (no CDN), connects over socket.io, and
+ * adds what the widget lacks: labels for screen readers, a live region for new messages, and
+ * links that open outside the chat. The conversation id is issued by the server and kept in
+ * sessionStorage, so it survives a reload and navigation within the site and ends with the tab.
+ */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script) { return; }
+  var data = script.dataset;
+  var assistantUrl = (data.assistantUrl || "").replace(/\/+$/, "");
+  var base = script.src.replace(/\/widget\.js(?:[?#].*)?$/, "");
+
+  function label(root) {
+    var pairs = [
+      [".rw-close-button", "Close the chat"],
+      [".rw-new-message", "Your message"],
+      [".rw-send", "Send"],
+    ];
+    pairs.forEach(function (p) {
+      root.querySelectorAll(p[0]).forEach(function (el) { el.setAttribute("aria-label", p[1]); });
+    });
+    // The launcher toggles: its label says what pressing it will do.
+    root.querySelectorAll(".rw-launcher").forEach(function (el) {
+      var open = !!el.querySelector(".rw-close-launcher");
+      el.setAttribute("aria-label", open ? "Close the chat" : "Open the chat with the clinic's assistant");
+      el.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+    root.querySelectorAll(".rw-messages-container").forEach(function (el) {
+      el.setAttribute("role", "log");
+      el.setAttribute("aria-live", "polite");
+      el.setAttribute("aria-label", "Conversation");
+    });
+    // Quick replies are <div>s in rasa-webchat: make them buttons for keyboards and readers.
+    root.querySelectorAll(".rw-reply:not([role])").forEach(function (el) {
+      el.setAttribute("role", "button");
+      el.setAttribute("tabindex", "0");
+      el.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          el.click();
+        }
+      });
+    });
+    root.querySelectorAll(".rw-message a[href^='http']").forEach(function (a) {
+      a.setAttribute("target", "_blank");
+      a.setAttribute("rel", "noopener noreferrer");
+    });
+  }
+
+  // rasa-webchat renders itself into this element, appended to <body>.
+  var ROOT_ID = "rasaWebchatPro";
+
+  function start() {
+    window.WebChat.default({
+      socketUrl: assistantUrl,
+      socketPath: "/socket.io/",
+      initPayload: "/greet",
+      title: data.title || "Clinic assistant",
+      subtitle: "Automated assistant · not for emergencies",
+      inputTextFieldHint: "Type your question…",
+      showMessageDate: false,
+      params: { storage: "session" },
+      customData: {},
+    }, null);
+    var observer = new MutationObserver(function () {
+      var root = document.getElementById(ROOT_ID);
+      if (root) { label(root); }
+    });
+    observer.observe(document.body, { childList: true, subtree: true });
+  }
+
+  var bundle = document.createElement("script");
+  bundle.src = base + "/vendor/webchat.js";
+  bundle.onload = start;
+  bundle.onerror = function () {
+    var note = document.createElement("p");
+    note.setAttribute("role", "status");
+    note.textContent = "The chat could not load. Please call the clinic.";
+    document.body.appendChild(note);
+  };
+  document.head.appendChild(bundle);
+})();

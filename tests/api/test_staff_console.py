@@ -1,0 +1,145 @@
+"""The staff console's pages through HTTP: sessions, CSRF, roles, escaping, headers."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from api import staff_session
+from api.config import Settings
+from api.models import StaffRole
+from api.staff_store import upsert_staff_user
+from tests.api.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, STAFF_EMAIL, STAFF_PASSWORD, add_lead
+
+
+def log_in(client: TestClient, email: str = STAFF_EMAIL, password: str = STAFF_PASSWORD):  # type: ignore[no-untyped-def]
+    return client.post("/staff/login", data={"email": email, "password": password},
+                       follow_redirects=False)
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf" value="([0-9a-f]+)"', html).group(1)  # type: ignore[union-attr]
+
+
+def accounts(session_factory: sessionmaker[Session]) -> None:
+    with session_factory() as session:
+        upsert_staff_user(session, STAFF_EMAIL, STAFF_PASSWORD)
+        upsert_staff_user(session, ADMIN_EMAIL, ADMIN_PASSWORD, StaffRole.admin)
+
+
+def test_pages_need_a_login_and_the_cookie_is_protected(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    accounts(session_factory)
+    anonymous = client.get("/staff", follow_redirects=False)
+    assert anonymous.status_code == 303 and anonymous.headers["location"] == "/staff/login?next=/staff"
+    wrong = log_in(client, password="wrong password")
+    assert wrong.status_code == 401 and "Incorrect email or password" in wrong.text
+    ok = log_in(client)
+    assert ok.status_code == 303 and ok.headers["location"] == "/staff"
+    cookie = ok.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/staff" in cookie
+    page = client.get("/staff")
+    assert page.status_code == 200 and "Leads" in page.text and STAFF_EMAIL in page.text
+    headers = page.headers
+    assert headers["x-frame-options"] == "DENY" and "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert headers["cache-control"] == "no-store"
+
+
+def test_login_redirects_back_but_never_off_site(client: TestClient, session_factory: sessionmaker[Session]) -> None:
+    accounts(session_factory)
+    for target, expected in (("/staff/summary", "/staff/summary"), ("https://evil.example", "/staff"),
+                             ("//evil.example", "/staff")):
+        response = client.post("/staff/login", follow_redirects=False, data={
+            "email": STAFF_EMAIL, "password": STAFF_PASSWORD, "next": target})
+        assert response.headers["location"] == expected
+
+
+def test_session_ends_after_inactivity(client: TestClient, settings: Settings,
+                                       session_factory: sessionmaker[Session]) -> None:
+    accounts(session_factory)
+    expired = staff_session.issue(1, settings.secret_key.get_secret_value(), idle_minutes=-1)
+    client.cookies.set(staff_session.COOKIE, expired, path="/staff")
+    assert client.get("/staff", follow_redirects=False).status_code == 303
+    forged = staff_session.issue(1, "another secret key entirely", idle_minutes=30)
+    client.cookies.set(staff_session.COOKIE, forged, path="/staff")
+    assert client.get("/staff", follow_redirects=False).status_code == 303
+
+
+def test_forms_need_the_csrf_token(client: TestClient, session_factory: sessionmaker[Session]) -> None:
+    accounts(session_factory)
+    lead = add_lead(client, "lead-key-1")
+    log_in(client)
+    page = client.get(f"/staff/leads/{lead['id']}")
+    refused = client.post(f"/staff/leads/{lead['id']}", data={"status": "closed", "csrf": "0" * 64})
+    assert refused.status_code == 403 and "reload the page" in refused.json()["detail"]
+    done = client.post(f"/staff/leads/{lead['id']}", follow_redirects=False,
+                       data={"status": "contacted", "note": "Spoke to her.", "csrf": csrf_of(page.text)})
+    assert done.status_code == 303
+    again = client.get(f"/staff/leads/{lead['id']}").text
+    assert "Status: contacted" in again and "Spoke to her." in again and STAFF_EMAIL in again
+
+
+def test_visitor_text_is_shown_as_text(client: TestClient, session_factory: sessionmaker[Session]) -> None:
+    accounts(session_factory)
+    lead = add_lead(client, "lead-key-1", full_name="<script>alert(1)</script> Doe",
+                    preferred_contact_time="<img src=x onerror=alert(2)>")
+    log_in(client)
+    for url in ("/staff", f"/staff/leads/{lead['id']}"):
+        html = client.get(url).text
+        assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<img src=x" not in client.get(f"/staff/leads/{lead['id']}").text
+
+
+def test_staff_cannot_act_as_admin(client: TestClient, session_factory: sessionmaker[Session]) -> None:
+    accounts(session_factory)
+    log_in(client)
+    page = client.get("/staff").text
+    assert "Export CSV" not in page and "Audit log" not in page
+    for url in ("/staff/export.csv", "/staff/audit", "/staff/users"):
+        assert client.get(url).status_code == 403
+    csrf = csrf_of(page)
+    made = client.post("/staff/users", data={"email": "x@clinic.example", "password": "a" * 20,
+                                             "role": "admin", "csrf": csrf})
+    assert made.status_code == 403
+
+
+def test_admin_exports_reads_the_audit_log_and_manages_accounts(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    accounts(session_factory)
+    add_lead(client, "lead-key-1")
+    log_in(client, ADMIN_EMAIL, ADMIN_PASSWORD)
+    page = client.get("/staff?urgent=no").text
+    assert 'href="/staff/export.csv?urgent=no"' in page
+    export = client.get("/staff/export.csv?urgent=no")
+    assert export.status_code == 200 and "David Kim" in export.text
+    audit_page = client.get("/staff/audit").text
+    assert "export" in audit_page and "login" in audit_page
+    users = client.get("/staff/users").text
+    weak = client.post("/staff/users", data={"email": "new@clinic.example", "password": "short",
+                                             "role": "staff", "csrf": csrf_of(users)})
+    assert weak.status_code == 422 and "at least 12" in weak.text
+    made = client.post("/staff/users", follow_redirects=False, data={
+        "email": "new@clinic.example", "password": "a long enough password", "role": "staff",
+        "csrf": csrf_of(users)})
+    assert made.status_code == 303 and "new@clinic.example" in client.get("/staff/users").text
+
+
+def test_summary_page_draws_its_chart(client: TestClient, session_factory: sessionmaker[Session]) -> None:
+    accounts(session_factory)
+    add_lead(client, "lead-key-1")
+    log_in(client)
+    html = client.get("/staff/summary").text
+    assert "<svg" in html and html.count("<rect") == 30 and "1 leads" in html
+
+
+def test_logout_ends_the_session(client: TestClient, session_factory: sessionmaker[Session]) -> None:
+    accounts(session_factory)
+    log_in(client)
+    csrf = csrf_of(client.get("/staff").text)
+    out = client.post("/staff/logout", data={"csrf": csrf}, follow_redirects=False)
+    assert out.status_code == 303 and out.headers["location"] == "/staff/login"
+    assert client.get("/staff", follow_redirects=False).status_code == 303
