@@ -8,6 +8,7 @@ writes the table (bot/tracker_store.py); the API only reads it and deletes old r
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -15,6 +16,9 @@ from datetime import datetime, timezone
 from sqlalchemy import Engine, inspect, text
 
 from api.db import make_engine
+
+
+_MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,8 @@ def transcript(db_url: str, conversation_id: str) -> list[Turn]:
     turns = []
     for type_name, timestamp, data in rows:
         message = (json.loads(data).get("text") or "").strip()
+        if type_name == "bot":  # the widget's Markdown links, as the visitor saw them
+            message = _MARKDOWN_LINK.sub(r"\1", message)
         if message and not message.startswith("/"):  # "/greet" is the widget opening, not words
             turns.append(Turn(datetime.fromtimestamp(timestamp, timezone.utc),
                               "visitor" if type_name == "user" else "assistant", message))

@@ -7,7 +7,8 @@ site could then open conversations in the clinic's name. These subclasses keep R
 - refuse a browser request whose Origin header is not one of `allowed_origins` (credentials.yml,
   from RASA_CORS_ORIGINS); requests without an Origin (servers, curl) are not from a page;
 - issue socket.io conversation ids themselves: a client may only resume an id of the shape the
-  server issues (a random UUID), so an id can never be chosen or derived from something guessable.
+  server issues (a random UUID), so an id can never be chosen or derived from something guessable;
+- never leave a visitor in silence (NeverSilent below).
 """
 
 from __future__ import annotations
@@ -38,7 +39,55 @@ def issued_session_id(requested: Optional[Text]) -> Text:
     return uuid.uuid4().hex
 
 
-class SiteRestInput(RestInput):
+APOLOGY = "utter_service_unavailable"
+
+
+class NeverSilent:
+    """Answers a turn that produced no reply (the action server down, an error in Rasa) with
+    the domain's apology, which gives the clinic's phone. Rasa itself logs the error and
+    carries on without a word to the visitor."""
+
+    _app: Any = None
+
+    def _remember_app(self, webhook: Blueprint) -> None:
+        @webhook.listener("after_server_start")
+        async def remember(app: Any, _loop: Any) -> None:
+            self._app = app
+
+    def _guard(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable[[UserMessage], Awaitable[None]]:
+        async def guarded(message: UserMessage) -> None:
+            channel = message.output_channel
+            replies = 0
+            send_response = channel.send_response
+
+            async def counting(recipient_id: Text, reply: Dict[Text, Any]) -> None:
+                nonlocal replies
+                replies += 1
+                await send_response(recipient_id, reply)
+
+            channel.send_response = counting  # type: ignore[method-assign]
+            try:
+                await on_new_message(message)
+            finally:
+                channel.send_response = send_response  # type: ignore[method-assign]
+                if replies == 0:
+                    await self._apologise(message)
+
+        return guarded
+
+    async def _apologise(self, message: UserMessage) -> None:
+        agent = getattr(getattr(self._app, "ctx", None), "agent", None)
+        if agent is None or agent.tracker_store is None:
+            return
+        tracker = await agent.tracker_store.retrieve(message.sender_id)
+        if tracker is None:
+            tracker = await agent.tracker_store.get_or_create_tracker(message.sender_id)
+        reply = await agent.nlg.generate(APOLOGY, tracker, message.output_channel.name())
+        if reply:
+            await message.output_channel.send_response(message.sender_id, reply)
+
+
+class SiteRestInput(NeverSilent, RestInput):
     def __init__(self, allowed_origins: List[str]) -> None:
         self.allowed_origins = allowed_origins
 
@@ -53,7 +102,8 @@ class SiteRestInput(RestInput):
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[None]]
     ) -> Blueprint:
-        webhook = super().blueprint(on_new_message)
+        webhook = super().blueprint(self._guard(on_new_message))
+        self._remember_app(webhook)
 
         @webhook.middleware("request")
         async def refuse_other_sites(request: Request) -> Optional[response.HTTPResponse]:
@@ -65,7 +115,7 @@ class SiteRestInput(RestInput):
         return webhook
 
 
-class SiteSocketIOInput(SocketIOInput):
+class SiteSocketIOInput(NeverSilent, SocketIOInput):
     @classmethod
     def name(cls) -> Text:
         return "socketio"
@@ -80,7 +130,8 @@ class SiteSocketIOInput(SocketIOInput):
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
-        webhook = super().blueprint(on_new_message)
+        webhook = super().blueprint(self._guard(on_new_message))
+        self._remember_app(webhook)
         sio = self.sio
         assert sio is not None  # set by the parent's blueprint()
         # Turns python-engineio's own Origin check back on (see the module docstring).

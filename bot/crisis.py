@@ -65,6 +65,9 @@ DISCLOSURES: dict[str, list[str]] = {
         r"\bno\s+(?:reason|point|will)\s+(?:to|in|for)\s+(?:live|living|go(?:ing)?\s+on|being\s+alive)\b",
         r"\b(?:life|living)\s+(?:is\s+)?(?:not|isn'?t|aint|ain'?t)\s+worth\s+(?:it|living)\b",
         r"\bnot\s+worth\s+living\b",
+        # Giving up on life itself (recall first: "giving up on everything" is a warning sign).
+        r"\b(?:give|giving|gave|given)\s+up\s+on\s+(?:everything|life|living|myself|it\s+all)\b",
+        r"\b(?:so\s+|just\s+|completely\s+)?done\s+with\s+(?:everything|life|living|it\s+all|being\s+alive)\b",
         r"\bcan'?t\s+(?:go\s+on|keep\s+going|take\s+(?:it|this)\s+any\s*more|do\s+this\s+any\s*more|live\s+like\s+this)\b",
         r"\b(?:hang|hanging|drown|drowning|shoot|shooting)\s+{self}\b".format(self=_SELF),
         r"\b(?:jump|jumping)\s+(?:off|from|in\s+front)\b",

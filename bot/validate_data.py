@@ -33,9 +33,9 @@ def _form_slots(domain: dict) -> set[str]:
 
 
 def _names_used_by_actions() -> set[str]:
-    """Quoted names in actions/*.py, with `utter_invalid_{slot}` f-strings expanded."""
+    """Quoted names in actions/*.py and bot/channels.py, with `utter_invalid_{slot}` expanded."""
     names: set[str] = set()
-    for path in (ROOT / "actions").glob("*.py"):
+    for path in [*(ROOT / "actions").glob("*.py"), ROOT / "bot" / "channels.py"]:
         names |= set(re.findall(r"[\"']([a-z_]+)[\"']", path.read_text()))
     return names
 

@@ -62,7 +62,25 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 1
 class Stack:
     site: str  # the API, serving the demo page
     assistant: str  # Rasa
-    processes: list[subprocess.Popen[bytes]]
+    processes: dict[str, subprocess.Popen[bytes]]
+    commands: dict[str, tuple[list[str], str]]
+    env: dict[str, str]
+    logs: Path
+
+    def start(self, name: str) -> None:
+        command, health = self.commands[name]
+        with open(self.logs / f"{name}.log", "ab") as log:
+            self.processes[name] = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log,
+                                                    stderr=subprocess.STDOUT)
+        wait_until_up(health, self.processes[name])
+
+    def stop(self, name: str) -> None:
+        process = self.processes.pop(name)
+        process.terminate()
+        process.wait(timeout=15)
+
+    def log_text(self) -> str:
+        return "\n".join(path.read_text(errors="replace") for path in self.logs.glob("*.log"))
 
     def chat(self, sender: str, text: str) -> str:
         """One visitor message through Rasa's REST channel; the assistant's reply."""
@@ -124,19 +142,15 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                   "endpoints.yml", "--credentials", "credentials.yml", "--interface",
                   "127.0.0.1", "--port", str(rasa_port)], f"{assistant}/webhooks/rest/"),
     }
-    processes = []
+    stack = Stack(site, assistant, {}, commands, env, logs)
     try:
-        for name, (command, _) in commands.items():
-            with open(logs / f"{name}.log", "wb") as log:
-                processes.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
-                                                  stderr=subprocess.STDOUT))
-        for process, (_, health) in zip(processes, commands.values()):
-            wait_until_up(health, process)
-        yield Stack(site, assistant, processes)
+        for name in commands:
+            stack.start(name)
+        yield stack
     finally:
-        for process in processes:
+        for process in stack.processes.values():
             process.terminate()
-        for process in processes:
+        for process in stack.processes.values():
             try:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:

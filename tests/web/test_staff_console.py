@@ -54,6 +54,8 @@ def test_front_desk_works_an_urgent_lead(page: Page, stack: Stack, screenshots: 
     conversation = page.locator(".transcript")
     expect(conversation).to_contain_text("ending my life")
     expect(conversation).to_contain_text(SCRIPT)  # shown as text, never run
+    expect(conversation).to_contain_text("Call or text 988")  # Markdown links read as the widget shows them
+    expect(conversation).not_to_contain_text("](tel:")
     expect(page.get_by_text("+12135550199")).to_be_visible()
 
     page.get_by_label("New status").select_option("contacted")
