@@ -22,6 +22,7 @@ import json
 import os
 import re
 import sys
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -90,14 +91,16 @@ def tracker_db_url(env: dict[str, str] | None = None) -> str:
     from rasa.core.tracker_store import SQLTrackerStore
 
     env = dict(os.environ if env is None else env)
-    return str(SQLTrackerStore.get_db_url(
-        dialect=env.get("RASA_TRACKER_DIALECT", "sqlite"),
-        host=env.get("RASA_TRACKER_HOST"),
-        port=int(env["RASA_TRACKER_PORT"]) if env.get("RASA_TRACKER_PORT") else None,
-        db=env.get("RASA_TRACKER_DB", str(ROOT / "var" / "tracker.db")),
-        username=env.get("RASA_TRACKER_USER"),
-        password=env.get("RASA_TRACKER_PASSWORD"),
-    ))
+    with warnings.catch_warnings():  # Rasa builds the URL with an API SQLAlchemy deprecated
+        warnings.simplefilter("ignore")
+        return str(SQLTrackerStore.get_db_url(
+            dialect=env.get("RASA_TRACKER_DIALECT", "sqlite"),
+            host=env.get("RASA_TRACKER_HOST"),
+            port=int(env["RASA_TRACKER_PORT"]) if env.get("RASA_TRACKER_PORT") else None,
+            db=env.get("RASA_TRACKER_DB", str(ROOT / "var" / "tracker.db")),
+            username=env.get("RASA_TRACKER_USER"),
+            password=env.get("RASA_TRACKER_PASSWORD"),
+        ))
 
 
 def stored_events(db_url: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
