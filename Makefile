@@ -169,6 +169,19 @@ test: install train $(CHROMIUM)  ## Install what is needed and run every test
 	$(call step,Website and chat widget in Chromium (tests/web; screenshots in reports/web/))
 	@$(API_PY) -m pytest tests/web || $(call fail,browser tests,See the failures above.)
 
+# The production set-up: the whole API suite again on PostgreSQL (a fresh database per test),
+# then two Rasa servers sharing PostgreSQL and Redis. Needs the servers: the machine's at
+# 127.0.0.1 by default; .ci/run starts them when they are not running.
+TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+.PHONY: test-production
+test-production: install train  ## API tests on PostgreSQL, two Rasa servers on PostgreSQL + Redis
+	$(call step,API tests on PostgreSQL ($(TEST_DATABASE_URL)))
+	@TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(API_PY) -m pytest tests/api \
+	  || $(call fail,API tests on PostgreSQL,Is PostgreSQL running? .ci/start_services.sh starts the machine's.)
+	$(call step,Two Rasa servers sharing PostgreSQL and Redis (tests/scaled))
+	@TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(API_PY) -m pytest tests/scaled \
+	  || $(call fail,scaled set-up,See the failures above.)
+
 .PHONY: clean
 clean:  ## Remove environments, models and build output (keeps var/ data and .env)
 	rm -rf $(VENV) models build .pytest_cache

@@ -1,7 +1,13 @@
-"""API tests run against a real SQLite file, migrated by Alembic as in production."""
+"""API tests run against a real database, migrated by Alembic as in production.
+
+By default a SQLite file per test. With TEST_DATABASE_URL set to a PostgreSQL server
+(`make test-postgres`), each test gets a database of its own on that server instead.
+"""
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,6 +15,8 @@ import pytest
 from alembic import command
 from alembic.config import Config
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.config import Settings, get_settings
@@ -31,9 +39,27 @@ def migrate(url: str) -> None:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def database_url(tmp_path: Path) -> Iterator[str]:
+    server = os.environ.get("TEST_DATABASE_URL")
+    if not server:
+        yield f"sqlite:///{tmp_path / 'leads.db'}"
+        return
+    name = f"leads_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
     return Settings(
-        database_url=f"sqlite:///{tmp_path / 'leads.db'}",
+        database_url=database_url,
         secret_key="a-secret-key-for-tests-only-0123456789",
         leads_service_token=SERVICE_TOKEN,
         tracker_db_url=f"sqlite:///{tmp_path / 'tracker.db'}",

@@ -14,8 +14,8 @@ def _config(url: str) -> Config:
     return config
 
 
-def test_migrations_upgrade_downgrade_and_match_the_models(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'm.db'}"
+def test_migrations_upgrade_downgrade_and_match_the_models(database_url: str) -> None:
+    url = database_url
     command.upgrade(_config(url), "head")
     columns = {c["name"] for c in inspect(create_engine(url)).get_columns("leads")}
     from api.models import Lead

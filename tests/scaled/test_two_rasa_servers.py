@@ -1,0 +1,114 @@
+"""The scaled set-up: two Rasa servers sharing PostgreSQL (conversations) and Redis (locks),
+the leads API on PostgreSQL. A conversation whose messages alternate between the two servers
+keeps its state and ends in a stored lead. Run by `make test-production` (.ci/run)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from tests.web.conftest import (API_BIN, BOT_BIN, MODEL, ROOT, SERVICE_TOKEN, STAFF_EMAIL,
+                                STAFF_PASSWORD, Stack, free_port)
+
+SERVER = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REDIS = os.environ.get("TEST_REDIS_HOST", "127.0.0.1")
+
+
+@contextmanager
+def fresh_database(name: str) -> Iterator[str]:
+    admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(SERVER).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def scaled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    suffix = uuid.uuid4().hex[:10]
+    databases = ExitStack()
+    leads_url = databases.enter_context(fresh_database(f"leads_scaled_{suffix}"))
+    tracker_url = databases.enter_context(fresh_database(f"rasa_scaled_{suffix}"))
+    data = tmp_path_factory.mktemp("scaled")
+    api, actions, rasa_a, rasa_b = (free_port() for _ in range(4))
+    env = {
+        **os.environ, "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "ignore",
+        "DATABASE_URL": leads_url, "SECRET_KEY": "scaled-tests-secret-key-0123456789",
+        "LEADS_SERVICE_TOKEN": SERVICE_TOKEN, "LEADS_API_URL": f"http://127.0.0.1:{api}",
+        "OUTBOX_DIR": str(data / "outbox"), "SANIC_HOST": "127.0.0.1",
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions}/webhook",
+        # Rasa's SQLAlchemy 1.4 uses psycopg2: the plain postgresql:// scheme.
+        "RASA_TRACKER_URL": tracker_url.replace("postgresql+psycopg://", "postgresql://"),
+        "RASA_TRACKER_DIALECT": "postgresql", "RASA_TRACKER_DB": "unused",
+        "RASA_LOCK_STORE": "redis", "RASA_REDIS_HOST": REDIS, "RASA_REDIS_PORT": "6379",
+        "RASA_REDIS_DB": "1", "RASA_CORS_ORIGINS": f"http://127.0.0.1:{api}",
+        "TRACKER_DB_URL": tracker_url, "RASA_TELEMETRY_ENABLED": "false",
+    }
+    subprocess.run([str(API_BIN / "alembic"), "-c", "api/alembic.ini", "upgrade", "head"],
+                   cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([str(API_BIN / "python"), "-m", "api.cli", "staff-user", "--email", STAFF_EMAIL,
+                    "--password", STAFF_PASSWORD], cwd=ROOT, env=env, check=True, capture_output=True)
+    rasa = [str(BOT_BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", "endpoints.yml",
+            "--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port"]
+    commands = {
+        "api": ([str(API_BIN / "uvicorn"), "api.main:create_app", "--factory", "--host",
+                 "127.0.0.1", "--port", str(api)], f"http://127.0.0.1:{api}/health"),
+        "actions": ([str(BOT_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port",
+                     str(actions)], f"http://127.0.0.1:{actions}/health"),
+        "rasa_a": (rasa + [str(rasa_a)], f"http://127.0.0.1:{rasa_a}/webhooks/rest/"),
+        "rasa_b": (rasa + [str(rasa_b)], f"http://127.0.0.1:{rasa_b}/webhooks/rest/"),
+    }
+    logs = data / "logs"
+    logs.mkdir()
+    stack = Stack(f"http://127.0.0.1:{api}", f"http://127.0.0.1:{rasa_a}", {}, commands, env, logs)
+    try:
+        for name in commands:
+            stack.start(name)
+        yield stack
+    finally:
+        for process in stack.processes.values():
+            process.terminate()
+        for process in stack.processes.values():
+            process.wait(timeout=20)
+        databases.close()
+
+
+def test_a_conversation_alternating_between_two_rasa_servers_keeps_its_state(scaled: Stack) -> None:
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} is missing: run `make train`.")
+    servers = [scaled.commands["rasa_a"][1], scaled.commands["rasa_b"][1]]
+    sender = uuid.uuid4().hex
+    steps = [
+        ("I'd like to book a free consultation for spravato", "18 or older"),
+        ("yes", "ZIP code or city"),
+        ("90401", "How many antidepressants"),
+        ("two", "full name"),
+        ("Noor Haddad", "phone number"),
+        ("310-555-0144", "email"),
+        ("skip", "best time"),
+        ("mornings", "expect to pay"),
+        ("insurance", "contact you"),
+        ("yes", "Here is what I'll send"),
+        ("yes", "Thank you"),
+    ]
+    for turn, (message, expected) in enumerate(steps):
+        url = servers[turn % 2] + "webhook"  # every other message goes to the other server
+        reply = httpx.post(url, json={"sender": sender, "message": message}, timeout=30).json()
+        said = "\n".join(m.get("text", "") for m in reply)
+        assert expected in said, f"turn {turn} on {url}: {message!r} -> {said!r}"
+    [lead] = [lead for lead in scaled.leads() if lead["conversation_id"] == sender]
+    assert (lead["full_name"], lead["phone"], lead["treatment_interest"]) == (
+        "Noor Haddad", "+13105550144", "spravato")
