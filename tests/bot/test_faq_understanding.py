@@ -39,6 +39,7 @@ QUESTIONS = [
     ("free_consultation", "do i have to pay anything for the first consult", "free"),
     ("consultation_what_happens", "what will happen during my free consult", "medical history"),
     ("age_requirement", "i'm only 16, am i allowed to get tms", "18 and over"),
+    ("effectiveness", "how often does ketamine therapy actually work", "can't promise"),
     ("conditions_treated", "can you help people with bipolar", "mood disorders"),
     ("clinic_contact", "can i just call somebody", "call the clinic"),
     ("compare_treatments", "how do tms and spravato compare", "Spravato"),
