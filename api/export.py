@@ -1,4 +1,4 @@
-"""Leads as CSV for spreadsheets, safe to open in Excel."""
+"""Leads as CSV for spreadsheets, safe to open in Excel; every export is audited."""
 
 from __future__ import annotations
 
@@ -6,7 +6,14 @@ import csv
 import io
 from collections.abc import Iterable
 
+from fastapi import Response
+from sqlalchemy.orm import Session
+
+from api import audit
+from api.lead_store import LeadFilter, list_leads
 from api.models import Lead
+
+EXPORT_LIMIT = 100_000
 
 COLUMNS = [
     "id", "created_at", "status", "urgent", "qualified", "full_name", "phone", "email",
@@ -34,3 +41,12 @@ def leads_csv(leads: Iterable[Lead]) -> str:
     for lead in leads:
         writer.writerow([cell(getattr(lead, column)) for column in COLUMNS])
     return out.getvalue()
+
+
+def export_response(session: Session, actor: str, filters: LeadFilter) -> Response:
+    """The filtered leads as a CSV download, recorded in the audit log."""
+    rows, total = list_leads(session, EXPORT_LIMIT, 0, filters)
+    audit.record(session, actor, audit.EXPORT, "leads",
+                 f"{len(rows)} of {total} leads; {filters.describe()}")
+    return Response(leads_csv(rows), media_type="text/csv", headers={
+        "Content-Disposition": 'attachment; filename="leads.csv"', "Cache-Control": "no-store"})

@@ -6,12 +6,13 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from api import audit
 from api.conversations import delete_before
 from api.models import Lead, LeadContact, LeadEvent, LeadStatus, TreatmentInterest, utcnow
 from api.schemas import LeadCreate
@@ -39,13 +40,14 @@ def _recent_lead_of_same_visitor(session: Session, data: LeadCreate) -> Lead | N
     )
 
 
-def existing_lead_for(session: Session, data: LeadCreate, idempotency_key: str) -> Lead | None:
-    """The lead a submission would land on without creating one: a replay or a returning visitor."""
-    return _lead_for_key(session, idempotency_key) or _recent_lead_of_same_visitor(session, data)
+class Stored(NamedTuple):
+    lead: Lead
+    created: bool
+    became_urgent: bool  # the lead is urgent now and was not before: staff must be told
 
 
-def create_lead(session: Session, data: LeadCreate, idempotency_key: str) -> tuple[Lead, bool]:
-    """Store a submission once per idempotency key. Returns (lead, created).
+def create_lead(session: Session, data: LeadCreate, idempotency_key: str) -> Stored:
+    """Store a submission once per idempotency key.
 
     A visitor with the same phone or email as a lead of the last 30 days is added to that
     lead as a repeat contact (its status and notes stay as they are); it is flagged urgent
@@ -53,18 +55,19 @@ def create_lead(session: Session, data: LeadCreate, idempotency_key: str) -> tup
     """
     existing = _lead_for_key(session, idempotency_key)
     if existing is not None:
-        return existing, False
+        return Stored(existing, False, False)
     returning = _recent_lead_of_same_visitor(session, data)
     if returning is not None:
         session.add(LeadContact(
             lead=returning, idempotency_key=idempotency_key, conversation_id=data.conversation_id,
             treatment_interest=data.treatment_interest.value, urgent=data.urgent,
         ))
+        stored = Stored(returning, False, data.urgent and not returning.urgent)
         returning.urgent = returning.urgent or data.urgent
-        lead, created = returning, False
     else:
-        lead, created = Lead(idempotency_key=idempotency_key, **data.model_dump()), True
+        lead = Lead(idempotency_key=idempotency_key, **data.model_dump())
         session.add(lead)
+        stored = Stored(lead, True, lead.urgent)
     try:
         session.commit()
     except IntegrityError:
@@ -73,8 +76,8 @@ def create_lead(session: Session, data: LeadCreate, idempotency_key: str) -> tup
         existing = _lead_for_key(session, idempotency_key)
         if existing is None:
             raise
-        return existing, False
-    return lead, created
+        return Stored(existing, False, False)
+    return stored
 
 
 @dataclass(frozen=True)
@@ -154,7 +157,8 @@ def status_counts(session: Session, filters: LeadFilter = LeadFilter()) -> dict[
 def update_lead(
     session: Session, lead: Lead, staff_email: str, status: LeadStatus | None, note: str | None
 ) -> LeadEvent | None:
-    """Change the status and/or add a note, recorded with who and when. None if nothing to do."""
+    """Change the status and/or add a note, recorded with who and when in the lead's history
+    and in the audit log. None if there was nothing to do."""
     note = (note or "").strip() or None
     if (status is None or status == lead.status) and note is None:
         return None
@@ -164,6 +168,8 @@ def update_lead(
         lead.status = status
     lead.events.append(event)
     session.commit()
+    audit.record(session, staff_email, audit.UPDATE_LEAD, str(lead.id),
+                 f"{event.from_status} -> {event.to_status}" if event.to_status else "note")
     return event
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.models import Lead, LeadEvent, LeadStatus
@@ -54,6 +54,3 @@ def summary(session: Session, tracker_db_url: str, days: int = 30) -> dict:
                            for topic, count in faq_topics(tracker_db_url, since)],
     }
 
-
-def count_all(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Lead)) or 0

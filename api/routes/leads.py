@@ -8,15 +8,14 @@ from sqlalchemy.orm import Session
 
 from api import audit
 from api.deps import AdminDep, SessionDep, SettingsDep, StaffDep, service_caller
-from api.export import leads_csv
+from api.export import export_response
 from api.models import Lead, LeadStatus, TreatmentInterest
 from api.notify import notify_urgent_lead
-from api.lead_store import (LeadFilter, create_lead, existing_lead_for, get_lead, list_leads,
+from api.lead_store import (LeadFilter, create_lead, get_lead, list_leads,
                             status_counts, update_lead)
 from api.schemas import LeadCreate, LeadPage, LeadRead, LeadUpdate
 
 router = APIRouter(prefix="/api/leads", tags=["leads"])
-EXPORT_LIMIT = 100_000
 
 IdempotencyKey = Annotated[
     str,
@@ -41,19 +40,12 @@ def submit_lead(
     body: LeadCreate, idempotency_key: IdempotencyKey, session: SessionDep, response: Response,
     settings: SettingsDep, background: BackgroundTasks,
 ) -> LeadRead:
-    was_urgent = _urgent_before(session, idempotency_key, body)
-    lead, created = create_lead(session, body, idempotency_key)
-    if not created:
+    stored = create_lead(session, body, idempotency_key)
+    if not stored.created:
         response.status_code = status.HTTP_200_OK
-    if lead.urgent and not was_urgent:
-        background.add_task(notify_urgent_lead, settings, lead.id)
-    return LeadRead.model_validate(lead)
-
-
-def _urgent_before(session: Session, key: str, body: LeadCreate) -> bool:
-    """Whether the lead this submission lands on was already urgent (then staff know already)."""
-    lead = existing_lead_for(session, body, key)
-    return bool(lead is not None and lead.urgent)
+    if stored.became_urgent:
+        background.add_task(notify_urgent_lead, settings, stored.lead.id)
+    return LeadRead.model_validate(stored.lead)
 
 
 def lead_filter(
@@ -89,10 +81,7 @@ def read_leads(
 @router.get("/export.csv", response_class=PlainTextResponse,
             responses={200: {"content": {"text/csv": {}}}, 403: {"description": "Not an admin"}})
 def export_leads(session: SessionDep, admin: AdminDep, filters: FilterDep) -> Response:
-    rows, total = list_leads(session, EXPORT_LIMIT, 0, filters)
-    audit.record(session, admin.email, audit.EXPORT, "leads", f"{len(rows)} of {total} leads; {filters.describe()}")
-    return Response(leads_csv(rows), media_type="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="leads.csv"'})
+    return export_response(session, admin.email, filters)
 
 
 @router.get("/{lead_id}", response_model=LeadRead)
@@ -105,10 +94,7 @@ def read_lead(lead_id: uuid.UUID, session: SessionDep, staff: StaffDep) -> LeadR
 @router.patch("/{lead_id}", response_model=LeadRead)
 def change_lead(lead_id: uuid.UUID, body: LeadUpdate, session: SessionDep, staff: StaffDep) -> LeadRead:
     lead = _lead_or_404(session, lead_id)
-    event = update_lead(session, lead, staff.email, body.status, body.note)
-    if event is not None:
-        audit.record(session, staff.email, audit.UPDATE_LEAD, str(lead.id),
-                     f"{event.from_status} -> {event.to_status}" if event.to_status else "note")
+    update_lead(session, lead, staff.email, body.status, body.note)
     return LeadRead.model_validate(lead)
 
 

@@ -14,21 +14,19 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from api import audit, staff_session
-from api.conversations import transcript
+from api.conversations import transcripts
 from api.deps import SessionDep, SettingsDep
-from api.export import leads_csv
+from api.export import export_response
 from api.lead_store import LeadFilter, get_lead, list_leads, status_counts, update_lead
 from api.login import TooManyAttempts, log_in
 from api.models import LeadStatus, StaffRole, StaffUser, TreatmentInterest
-from api.routes.site import WEB_DIR
+from api.routes.site import templates
 from api.staff_store import all_staff, set_active, upsert_staff_user
 from api.stats import summary
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
-templates = Jinja2Templates(directory=WEB_DIR / "templates")
 PAGE_SIZE = 25
 MIN_PASSWORD_LENGTH = 12
 
@@ -183,11 +181,7 @@ def lead_list(request: Request, page: ConsoleDep, session: SessionDep, filters: 
 
 @router.get("/export.csv")
 def export(page: AdminConsoleDep, session: SessionDep, filters: PageFilterDep) -> Response:
-    rows, total = list_leads(session, 100_000, 0, filters)
-    audit.record(session, page.user.email, audit.EXPORT, "leads",
-                 f"{len(rows)} of {total} leads; {filters.describe()}")
-    return Response(leads_csv(rows), media_type="text/csv", headers={
-        "Content-Disposition": 'attachment; filename="leads.csv"', "Cache-Control": "no-store"})
+    return export_response(session, page.user.email, filters)
 
 
 @router.get("/leads/{lead_id}", response_class=HTMLResponse)
@@ -202,7 +196,7 @@ def lead_page(request: Request, lead_id: uuid.UUID, page: ConsoleDep, session: S
         "lead": lead, "statuses": list(LeadStatus),
         "contact_ways": [way for way, ok in (("call", lead.consent_call), ("text", lead.consent_text),
                                              ("email", lead.consent_email)) if ok],
-        "transcripts": [(cid, transcript(settings.tracker_db_url, cid)) for cid in conversation_ids],
+        "transcripts": transcripts(settings.tracker_db_url, conversation_ids),
     })
 
 
@@ -218,10 +212,7 @@ def work_lead(
     if lead is None:
         raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail="No lead with that id.")
     chosen = LeadStatus(new_status) if new_status in LeadStatus.__members__ else None
-    event = update_lead(session, lead, page.user.email, chosen, note)
-    if event is not None:
-        audit.record(session, page.user.email, audit.UPDATE_LEAD, str(lead.id),
-                     f"{event.from_status} -> {event.to_status}" if event.to_status else "note")
+    update_lead(session, lead, page.user.email, chosen, note)
     return redirect(request, page, f"/staff/leads/{lead.id}")
 
 

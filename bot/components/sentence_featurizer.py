@@ -9,7 +9,7 @@ component is not trainable and stores nothing in the model.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text, Tuple, Type
+from typing import Any, Dict, List, Text, Tuple, Type
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent

@@ -15,8 +15,6 @@ import pytest
 from alembic import command
 from alembic.config import Config
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.config import Settings, get_settings
@@ -24,6 +22,7 @@ from api.db import get_session, make_engine
 from api.main import create_app
 from api.models import StaffRole
 from api.staff_store import upsert_staff_user
+from tests.databases import fresh_database
 
 SERVICE_TOKEN = "service-token-for-tests-only"
 STAFF_EMAIL = "frontdesk@clinic.example"
@@ -44,16 +43,8 @@ def database_url(tmp_path: Path) -> Iterator[str]:
     if not server:
         yield f"sqlite:///{tmp_path / 'leads.db'}"
         return
-    name = f"leads_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_database(server, f"leads_test_{uuid.uuid4().hex[:12]}") as url:
+        yield url
 
 
 @pytest.fixture

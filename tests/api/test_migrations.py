@@ -1,4 +1,3 @@
-from pathlib import Path
 
 from alembic import command
 from alembic.config import Config

@@ -9,7 +9,6 @@ import json
 import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -20,7 +19,7 @@ from api.config import Settings
 from api.db import make_engine
 from api.lead_store import purge_older_than
 from api.models import Lead, utcnow
-from tests.api.conftest import STAFF_EMAIL, add_lead
+from tests.api.conftest import STAFF_EMAIL, add_lead, lead_body, service_headers
 
 URGENT = {"urgent": True}
 QUALIFIED = {"age_confirmed": True, "in_service_area": True, "qualified": True}
@@ -247,3 +246,13 @@ def test_purge_deletes_old_leads_and_old_conversations(
         assert purge_older_than(session, settings.tracker_db_url, 365) == (1, 2)
         remaining = session.execute(text("SELECT id FROM leads")).scalars().all()
     assert len(remaining) == 1 and old["id"] != recent["id"]
+
+
+def test_a_returning_visitor_turning_urgent_is_notified_once(client: TestClient, webhook: str) -> None:
+    add_lead(client, "lead-key-1")
+    again = client.post("/api/leads", json=lead_body(urgent=True), headers=service_headers("lead-key-2"))
+    assert again.status_code == 200 and again.json()["urgent"] is True
+    assert len(_Hook.received) == 1
+    client.post("/api/leads", json=lead_body(urgent=True), headers=service_headers("lead-key-3"))
+    client.post("/api/leads", json=lead_body(urgent=True), headers=service_headers("lead-key-2"))
+    assert len(_Hook.received) == 1  # already urgent, and a replay: staff were told once

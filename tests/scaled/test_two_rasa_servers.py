@@ -8,14 +8,12 @@ import os
 import subprocess
 import uuid
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
-from pathlib import Path
+from contextlib import ExitStack
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
+from tests.databases import fresh_database
 from tests.web.conftest import (API_BIN, BOT_BIN, MODEL, ROOT, SERVICE_TOKEN, STAFF_EMAIL,
                                 STAFF_PASSWORD, Stack, free_port)
 
@@ -23,25 +21,12 @@ SERVER = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.
 REDIS = os.environ.get("TEST_REDIS_HOST", "127.0.0.1")
 
 
-@contextmanager
-def fresh_database(name: str) -> Iterator[str]:
-    admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(SERVER).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 @pytest.fixture(scope="module")
 def scaled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     suffix = uuid.uuid4().hex[:10]
     databases = ExitStack()
-    leads_url = databases.enter_context(fresh_database(f"leads_scaled_{suffix}"))
-    tracker_url = databases.enter_context(fresh_database(f"rasa_scaled_{suffix}"))
+    leads_url = databases.enter_context(fresh_database(SERVER, f"leads_scaled_{suffix}"))
+    tracker_url = databases.enter_context(fresh_database(SERVER, f"rasa_scaled_{suffix}"))
     data = tmp_path_factory.mktemp("scaled")
     api, actions, rasa_a, rasa_b = (free_port() for _ in range(4))
     env = {
@@ -74,16 +59,8 @@ def scaled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     logs = data / "logs"
     logs.mkdir()
     stack = Stack(f"http://127.0.0.1:{api}", f"http://127.0.0.1:{rasa_a}", {}, commands, env, logs)
-    try:
-        for name in commands:
-            stack.start(name)
+    with databases, stack.running():
         yield stack
-    finally:
-        for process in stack.processes.values():
-            process.terminate()
-        for process in stack.processes.values():
-            process.wait(timeout=20)
-        databases.close()
 
 
 def test_a_conversation_alternating_between_two_rasa_servers_keeps_its_state(scaled: Stack) -> None:

@@ -14,6 +14,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,6 +79,22 @@ class Stack:
         process = self.processes.pop(name)
         process.terminate()
         process.wait(timeout=15)
+
+    @contextmanager
+    def running(self) -> Iterator[Stack]:
+        """Every process started (and up), then all stopped, killed if they do not stop."""
+        try:
+            for name in self.commands:
+                self.start(name)
+            yield self
+        finally:
+            for process in self.processes.values():
+                process.terminate()
+            for process in self.processes.values():
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
 
     def log_text(self) -> str:
         return "\n".join(path.read_text(errors="replace") for path in self.logs.glob("*.log"))
@@ -147,19 +164,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                   "endpoints.yml", "--credentials", "credentials.yml", "--interface",
                   "127.0.0.1", "--port", str(rasa_port)], f"{assistant}/webhooks/rest/"),
     }
-    stack = Stack(site, assistant, {}, commands, env, logs)
-    try:
-        for name in commands:
-            stack.start(name)
+    with Stack(site, assistant, {}, commands, env, logs).running() as stack:
         yield stack
-    finally:
-        for process in stack.processes.values():
-            process.terminate()
-        for process in stack.processes.values():
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 @pytest.fixture(scope="session")
