@@ -15,6 +15,7 @@ SPACY_DIR := build/spacy-en
 MODEL     := models/assistant.tar.gz
 WIDGET    := api/web/static/vendor/webchat.js
 CHROMIUM  := /usr/bin/chromium
+HAPROXY   := /usr/sbin/haproxy
 
 # Quiet, reproducible Rasa/TensorFlow; the project root is importable for the custom NLU
 # component (bot.components) and the actions package.
@@ -79,6 +80,13 @@ $(CHROMIUM):
 	  DEBIAN_FRONTEND=noninteractive $$apt_get install -y -qq chromium >/dev/null \
 	  || $(call fail,installing Chromium,Install it by hand: sudo apt-get install chromium)
 
+# The load balancer of `make run-scaled` (Debian package).
+$(HAPROXY):
+	$(call step,Installing HAProxy for the scaled set-up (Debian package))
+	@if [ "$$(id -u)" = 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi; \
+	  DEBIAN_FRONTEND=noninteractive $$apt_get install -y -qq haproxy >/dev/null \
+	  || $(call fail,installing HAProxy,Install it by hand: sudo apt-get install haproxy)
+
 .PHONY: install
 install: .env $(API_STAMP) $(BOT_STAMP) $(WIDGET)  ## Create both environments and the chat widget (idempotent)
 
@@ -113,6 +121,33 @@ run: install train migrate  ## Set up everything, then run the API, action serve
 	@printf '  action server  http://%s:%s  (localhost only)\n' "$(ACTION_SERVER_HOST)" "$(ACTION_SERVER_PORT)"
 	@printf '  Rasa           http://localhost:%s  REST: POST /webhooks/rest/webhook, socket.io: /socket.io\n\n' "$(RASA_PORT)"
 	@exec $(VENV)/api/bin/honcho start --procfile bot/Procfile --app-root . --env .env
+
+# Two Rasa servers and two API workers behind HAProxy, on PostgreSQL and Redis (README
+# "Scaling out"). The balancer takes the usual ports (API_PORT, RASA_PORT); the servers behind
+# it listen on localhost. Settings: the "Scaled run" part of .env.
+SCALED_DATABASE_URL      = postgresql+psycopg://$(POSTGRES_SERVER)/$(SCALED_LEADS_DB)
+SCALED_CONVERSATIONS_URL = postgresql+psycopg://$(POSTGRES_SERVER)/$(SCALED_CONVERSATIONS_DB)
+.PHONY: run-scaled
+run-scaled: install train $(HAPROXY)  ## Two Rasa servers + two API workers behind HAProxy, on PostgreSQL + Redis
+	$(call step,Preparing PostgreSQL ($(POSTGRES_SERVER)) and Redis ($(REDIS_HOST):$(REDIS_PORT)))
+	@$(API_PY) bot/setup/create_database.py "$(SCALED_DATABASE_URL)" "$(SCALED_CONVERSATIONS_URL)" \
+	  || $(call fail,preparing PostgreSQL,Is PostgreSQL running at $(POSTGRES_SERVER)? .ci/start_services.sh starts the machine's.)
+	@redis-cli -h "$(REDIS_HOST)" -p "$(REDIS_PORT)" ping >/dev/null 2>&1 || $(VENV)/api/bin/python -c \
+	  "import redis; redis.Redis(host='$(REDIS_HOST)', port=$(REDIS_PORT)).ping()" \
+	  || $(call fail,preparing Redis,Is Redis running at $(REDIS_HOST):$(REDIS_PORT)? .ci/start_services.sh starts the machine's.)
+	@DATABASE_URL="$(SCALED_DATABASE_URL)" $(VENV)/api/bin/alembic -c api/alembic.ini upgrade head \
+	  || $(call fail,applying migrations on PostgreSQL,See the error above.)
+	@printf '\n\033[1m==> Starting the scaled set-up (Ctrl-C stops it all)\033[0m\n'
+	@printf '  website + leads API  http://%s:%s  -> workers on ports %s, %s\n' "$(BALANCER_HOST)" "$(API_PORT)" "$(API_PORT_1)" "$(API_PORT_2)"
+	@printf '  Rasa                 http://%s:%s  -> servers on ports %s, %s (socket.io sticky by address)\n' "$(BALANCER_HOST)" "$(RASA_PORT)" "$(RASA_PORT_1)" "$(RASA_PORT_2)"
+	@printf '  balancer statistics  http://127.0.0.1:%s/\n\n' "$(BALANCER_STATS_PORT)"
+	@DATABASE_URL="$(SCALED_DATABASE_URL)" TRACKER_DB_URL="$(SCALED_CONVERSATIONS_URL)" \
+	  RASA_TRACKER_URL="postgresql://$(POSTGRES_SERVER)/$(SCALED_CONVERSATIONS_DB)" \
+	  RASA_TRACKER_DIALECT=postgresql RASA_LOCK_STORE=redis \
+	  RASA_REDIS_HOST="$(REDIS_HOST)" RASA_REDIS_PORT="$(REDIS_PORT)" \
+	  RATE_LIMIT_STORAGE_URL="redis://$(REDIS_HOST):$(REDIS_PORT)/$(RATE_LIMIT_REDIS_DB)" \
+	  LEADS_API_URL="http://127.0.0.1:$(API_PORT)" \
+	  exec $(VENV)/api/bin/honcho start --procfile bot/Procfile.scaled --app-root . --env /dev/null
 
 .PHONY: shell
 shell: install train  ## Chat in the terminal (needs `make run` in another terminal for actions)
@@ -174,14 +209,19 @@ test: install train $(CHROMIUM)  ## Install what is needed and run every test
 # 127.0.0.1 by default; .ci/run starts them when they are not running.
 TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 .PHONY: test-production
-test-production: install train  ## API tests on PostgreSQL, two Rasa servers on PostgreSQL + Redis
+test-production: install train $(HAPROXY)  ## API tests on PostgreSQL; make run-scaled and two Rasa servers on PostgreSQL + Redis
 	$(call step,API tests on PostgreSQL ($(TEST_DATABASE_URL)))
 	@TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(API_PY) -m pytest tests/api \
 	  || $(call fail,API tests on PostgreSQL,Is PostgreSQL running? .ci/start_services.sh starts the machine's.)
-	$(call step,Two Rasa servers sharing PostgreSQL and Redis (tests/scaled))
+	$(call step,Two Rasa servers sharing PostgreSQL and Redis; make run-scaled behind HAProxy (tests/scaled))
 	@TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(API_PY) -m pytest tests/scaled \
 	  || $(call fail,scaled set-up,See the failures above.)
 
 .PHONY: clean
 clean:  ## Remove environments, models and build output (keeps var/ data and .env)
 	rm -rf $(VENV) models build .pytest_cache
+
+.PHONY: bench
+bench: install train  ## Latency, throughput, memory, start-up and training time -> reports/bench.json (about 15 min)
+	$(call step,Benchmark (the stack of make run on SQLite; the leads API on SQLite and PostgreSQL))
+	@$(API_PY) -m bench.run $(if $(SKIP_TRAINING),--skip-training)

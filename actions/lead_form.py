@@ -43,7 +43,7 @@ from actions.contact import (
     parse_phone,
 )
 from actions.places import find_zip, parse_place
-from actions.treatments import find_treatment, normalise_treatment
+from actions.treatments import find_treatment, named_treatment, normalise_treatment
 from actions.triage import service_area
 from bot.clinic_profile import load_profile
 
@@ -106,7 +106,7 @@ def _details_in(tracker: Tracker) -> set[Text]:
     found = {
         "phone": find_phone(text), "email": find_email(text),
         "location": (find_zip(text) if _PLACE_CUE.search(text) else None) or _entity(tracker, "city"),
-        "treatment_interest": _entity(tracker, "treatment") or find_treatment(text),
+        "treatment_interest": _entity(tracker, "treatment") or named_treatment(text),
         "is_adult": read_age(text), "antidepressants_tried": read_antidepressants_tried(text, False),
     }
     person = _entity(tracker, "person")
@@ -187,7 +187,9 @@ class ValidateLeadForm(FormValidationAction):
         entity = _entity(tracker, "treatment")
         value = normalise_treatment(entity) if entity else None
         if value is None and not _is_button_payload(tracker):
-            value = find_treatment(_text(tracker))
+            # "not sure" is an answer to this question only, not to whichever is asked.
+            read = find_treatment if _asked(tracker, "treatment_interest") else named_treatment
+            value = read(_text(tracker))
         if value is None and _answers(tracker, "treatment_interest"):
             value = _text(tracker)
         return {"treatment_interest": value} if value else {}

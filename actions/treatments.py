@@ -34,6 +34,15 @@ def find_treatment(text: str) -> str | None:
     return None
 
 
+def named_treatment(text: str) -> str | None:
+    """Like find_treatment, but only for a message that names a treatment: "not sure yet" says
+    nothing about treatments when it answers another question (how you will pay)."""
+    lowered = (text or "").lower()
+    if not any(_KEYWORDS[name].search(lowered) for name in ("spravato", "ketamine", "tms")):
+        return None
+    return find_treatment(lowered)
+
+
 def normalise_treatment(value: str) -> str | None:
     value = (value or "").strip().lower()
     return value if value in TREATMENTS else find_treatment(value)

@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     urgent_email_to: str = ""
     # Largest request body accepted, so a runaway client cannot fill memory.
     max_body_bytes: int = 64 * 1024
+    # Leads one caller may create (api/rate_limit.py), and where the counts live: memory://
+    # for one API process, redis://host:6379/2 when several API workers share the limit.
+    lead_rate_limit: str = "120/minute"
+    rate_limit_storage_url: str = "memory://"
 
     @property
     def cors_origin_list(self) -> list[str]:

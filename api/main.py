@@ -10,7 +10,9 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
+from api import openapi
 from api.config import Settings, get_settings
+from api.rate_limit import RateLimit
 from api.routes import auth, health, leads, site, staff, stats
 
 
@@ -21,6 +23,7 @@ STAFF_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src '
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(title="Clinic leads API", version="0.1.0")
+    app.state.lead_rate_limit = RateLimit(settings.lead_rate_limit, settings.rate_limit_storage_url)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origin_list,
@@ -74,5 +77,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(staff.router)
     app.include_router(site.router)
     # The page's stylesheet, the widget loader and the widget bundle (api/web/build_widget.py).
+    openapi.install(app)
     app.mount("/static", StaticFiles(directory=site.WEB_DIR / "static"), name="static")
     return app

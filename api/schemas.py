@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+import re
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from api.models import LeadStatus, TreatmentInterest
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _iso_day(value: object) -> object:
+    # pydantic would also read "0" or "1700000000" as a Unix time; a staff filter means a day.
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("use a date written as YYYY-MM-DD")
+    return value
+
+
+IsoDay = Annotated[date, BeforeValidator(_iso_day)]
 
 
 class LeadCreate(BaseModel):
@@ -100,7 +111,11 @@ class LeadEventRead(BaseModel):
 class LeadUpdate(BaseModel):
     """PATCH /api/leads/{id}: a new status, a note, or both."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"anyOf": [
+        # The schema says what the validator below enforces.
+        {"required": ["status"], "properties": {"status": {"not": {"type": "null"}}}},
+        {"required": ["note"], "properties": {"note": {"type": "string", "pattern": r"\S"}}},
+    ]})
 
     status: LeadStatus | None = None
     note: str | None = Field(default=None, max_length=2000)

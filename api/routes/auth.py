@@ -4,6 +4,7 @@ from fastapi import APIRouter, Depends, HTTPException, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from api.deps import SessionDep, SettingsDep
+from api.openapi import Problem
 from api.schemas import Token
 from api.security import create_access_token
 from api.login import TooManyAttempts, log_in
@@ -11,7 +12,10 @@ from api.login import TooManyAttempts, log_in
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
 
-@router.post("/token", response_model=Token)
+@router.post("/token", response_model=Token, responses={
+    401: {"model": Problem, "description": "Wrong email or password"},
+    429: {"model": Problem, "description": "Too many failed logins for this account"},
+})
 def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     session: SessionDep,

@@ -1,5 +1,4 @@
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Header, HTTPException, Query, Response, status
@@ -10,10 +9,12 @@ from api import audit
 from api.deps import AdminDep, SessionDep, SettingsDep, StaffDep, service_caller
 from api.export import export_response
 from api.models import Lead, LeadStatus, TreatmentInterest
+from api.openapi import Problem
 from api.notify import notify_urgent_lead
+from api.rate_limit import limit_lead_creation
 from api.lead_store import (LeadFilter, create_lead, get_lead, list_leads,
                             status_counts, update_lead)
-from api.schemas import LeadCreate, LeadPage, LeadRead, LeadUpdate
+from api.schemas import IsoDay, LeadCreate, LeadPage, LeadRead, LeadUpdate
 
 router = APIRouter(prefix="/api/leads", tags=["leads"])
 
@@ -32,9 +33,10 @@ IdempotencyKey = Annotated[
     "",
     response_model=LeadRead,
     status_code=status.HTTP_201_CREATED,
-    dependencies=[Depends(service_caller)],
+    dependencies=[Depends(service_caller), Depends(limit_lead_creation)],
     responses={200: {"model": LeadRead, "description": "Replay of an earlier submission, or a "
-                     "returning visitor added to their lead of the last 30 days"}},
+                     "returning visitor added to their lead of the last 30 days"},
+               429: {"description": "Too many leads from this caller; retry after Retry-After"}},
 )
 def submit_lead(
     body: LeadCreate, idempotency_key: IdempotencyKey, session: SessionDep, response: Response,
@@ -54,8 +56,8 @@ def lead_filter(
     urgent: bool | None = None,
     in_area: bool | None = None,
     treatment: TreatmentInterest | None = None,
-    since: date | None = None,
-    until: date | None = None,
+    since: IsoDay | None = None,
+    until: IsoDay | None = None,
     q: Annotated[str | None, Query(max_length=100)] = None,
 ) -> LeadFilter:
     """Query parameters shared by the list and the export."""
@@ -71,7 +73,8 @@ def read_leads(
     _staff: StaffDep,
     filters: FilterDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    # Bounded: a huge offset overflowed the database's 64-bit integer (found by schemathesis).
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> LeadPage:
     rows, total = list_leads(session, limit, offset, filters)
     return LeadPage(items=[LeadRead.model_validate(row) for row in rows], total=total,
@@ -84,14 +87,17 @@ def export_leads(session: SessionDep, admin: AdminDep, filters: FilterDep) -> Re
     return export_response(session, admin.email, filters)
 
 
-@router.get("/{lead_id}", response_model=LeadRead)
+NOT_FOUND = {404: {"model": Problem, "description": "No lead with that id"}}
+
+
+@router.get("/{lead_id:uuid}", response_model=LeadRead, responses=NOT_FOUND)
 def read_lead(lead_id: uuid.UUID, session: SessionDep, staff: StaffDep) -> LeadRead:
     lead = _lead_or_404(session, lead_id)
     audit.record(session, staff.email, audit.VIEW_LEAD, str(lead.id))
     return LeadRead.model_validate(lead)
 
 
-@router.patch("/{lead_id}", response_model=LeadRead)
+@router.patch("/{lead_id:uuid}", response_model=LeadRead, responses=NOT_FOUND)
 def change_lead(lead_id: uuid.UUID, body: LeadUpdate, session: SessionDep, staff: StaffDep) -> LeadRead:
     lead = _lead_or_404(session, lead_id)
     update_lead(session, lead, staff.email, body.status, body.note)

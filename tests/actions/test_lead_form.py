@@ -302,3 +302,33 @@ async def test_lower_case_words_after_im_are_not_a_name(make_tracker: TrackerFac
     tracker = make_tracker("I'm in Burbank and I'm really tired", intent="inform", requested_slot="location",
                            entities=[{"entity": "city", "value": "Burbank"}])
     assert "full_name" not in await run_form(tracker, dispatcher)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("text", ["not sure yet", "no idea", "I don't know yet"])
+async def test_not_sure_to_another_question_keeps_the_treatment(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, text: str
+) -> None:
+    tracker = make_tracker(text, requested_slot="payment_method",
+                           slots={"treatment_interest": "tms"})
+    slots = await run_form(tracker, dispatcher)
+    assert "treatment_interest" not in slots
+    assert slots["payment_method"] == "unsure"
+
+
+@pytest.mark.asyncio
+async def test_not_sure_to_the_treatment_question_is_unsure(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    slots = await run_form(make_tracker("not sure yet", requested_slot="treatment_interest"), dispatcher)
+    assert slots["treatment_interest"] == "unsure"
+
+
+@pytest.mark.asyncio
+async def test_several_treatments_named_in_another_answer_is_unsure(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = make_tracker("I'm torn between ketamine and tms", requested_slot="location",
+                           slots={"treatment_interest": "tms"})
+    slots = await run_form(tracker, dispatcher)
+    assert slots["treatment_interest"] == "unsure"

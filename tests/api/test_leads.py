@@ -1,5 +1,11 @@
-from fastapi.testclient import TestClient
+from collections.abc import Iterator
 
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.config import Settings, get_settings
+from api.db import get_session
+from api.main import create_app
 from tests.api.conftest import lead_body, service_headers
 
 
@@ -78,10 +84,16 @@ def test_reading_leads_requires_staff_token(client: TestClient) -> None:
     assert client.get("/api/leads", headers={"Authorization": "Bearer nonsense"}).status_code == 401
 
 
-def test_unknown_lead_is_404_and_bad_id_is_422(client: TestClient, staff_headers: dict[str, str]) -> None:
+def test_unknown_lead_and_an_id_that_is_not_a_uuid_are_404(
+    client: TestClient, staff_headers: dict[str, str]
+) -> None:
     missing = client.get("/api/leads/00000000-0000-0000-0000-000000000000", headers=staff_headers)
     assert missing.status_code == 404
-    assert client.get("/api/leads/not-a-uuid", headers=staff_headers).status_code == 422
+    assert missing.json() == {"detail": "No lead with that id."}
+    assert client.get("/api/leads/not-a-uuid", headers=staff_headers).status_code == 404
+    # Only GET exists at the export's address: PATCH is not taken for a lead id.
+    assert client.patch("/api/leads/export.csv", json={"note": "x"},
+                        headers=staff_headers).status_code == 405
 
 
 def _errors(response) -> str:  # type: ignore[no-untyped-def]
@@ -231,3 +243,45 @@ def test_visitor_returning_after_30_days_is_a_new_lead(
     assert again.status_code == 201
     assert again.json()["id"] != first["id"]
     assert client.get("/api/leads", headers=staff_headers).json()["total"] == 2
+
+
+def limited_client(settings: Settings, session_factory: sessionmaker[Session], rule: str) -> TestClient:
+    app = create_app(settings.model_copy(update={"lead_rate_limit": rule}))
+    app.dependency_overrides[get_settings] = lambda: settings
+
+    def session_override() -> Iterator[Session]:
+        with session_factory() as session:
+            yield session
+
+    app.dependency_overrides[get_session] = session_override
+    return TestClient(app)
+
+
+def test_lead_creation_beyond_the_rate_limit_is_429_and_stores_nothing(
+    settings: Settings, session_factory: sessionmaker[Session], staff_headers: dict[str, str],
+    client: TestClient,
+) -> None:
+    with limited_client(settings, session_factory, "3/minute") as limited:
+        codes = [
+            limited.post("/api/leads", json=lead_body(phone=f"310-555-01{n:02d}", email=None),
+                         headers=service_headers(f"key-{n:04d}")).status_code
+            for n in range(5)
+        ]
+        refused = limited.post("/api/leads", json=lead_body(email=None, phone="310-555-0199"),
+                               headers=service_headers("key-0099"))
+    assert codes == [201, 201, 201, 429, 429]
+    assert refused.status_code == 429
+    assert "Too many leads" in refused.json()["detail"]
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert client.get("/api/leads", headers=staff_headers).json()["total"] == 3
+
+
+def test_requests_without_the_service_token_do_not_use_up_the_limit(
+    settings: Settings, session_factory: sessionmaker[Session],
+) -> None:
+    with limited_client(settings, session_factory, "1/minute") as limited:
+        for _ in range(3):
+            assert limited.post("/api/leads", json=lead_body(),
+                                headers={"Idempotency-Key": "key-0001"}).status_code == 401
+        assert limited.post("/api/leads", json=lead_body(),
+                            headers=service_headers()).status_code == 201

@@ -1,0 +1,1 @@
+"""`make bench`: the figures of README "Performance", written to reports/bench.json."""

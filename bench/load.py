@@ -1,0 +1,111 @@
+"""Simulated visitors: timed chat turns through Rasa's REST channel, checked for the right
+answer, and the figures made of them (p50/p95, errors)."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import httpx
+
+# What visitors ask, with a phrase the right answer contains.
+FAQ_TURNS = [
+    ("how long does a spravato session take", "2 hours"),
+    ("what are the side effects of tms", "headache"),
+    ("how much does ketamine cost", "insurance"),
+    ("what are your hours", "hours are"),
+    ("where are you located", "Santa Monica"),
+    ("is ketamine addictive", "ketamine"),
+    ("how quickly does ketamine work", "ketamine"),
+    ("what is tms", "magnetic"),
+]
+APOLOGY = "having trouble"  # utter_service_unavailable: a failed turn, never a success
+AREA_CODES = ["213", "310", "323", "424", "562", "626", "818", "909", "949", "714"]
+
+
+def form_turns(visitor: int) -> list[tuple[str, str, str]]:
+    """A whole consultation request: (message, expected phrase, kind). Each visitor has its own
+    phone number, so every completed form is a lead of its own."""
+    phone = f"({AREA_CODES[visitor // 100 % len(AREA_CODES)]}) 555-01{visitor % 100:02d}"
+    return [
+        ("I'd like to book a free consultation for spravato", "18 or older", "form"),
+        ("yes", "ZIP code or city", "form"),
+        ("90401", "How many antidepressants", "form"),
+        ("two", "full name", "form"),
+        ("Robin Okafor", "phone number", "form"),
+        (phone, "email", "form"),
+        ("skip", "best time", "form"),
+        ("mornings", "expect to pay", "form"),
+        ("insurance", "contact you", "form"),
+        ("yes", "Here is what I'll send", "form"),
+        ("yes", "Thank you", "submit"),  # this turn stores the lead through the API
+    ]
+
+
+@dataclass
+class Recorder:
+    seconds: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: list[str] = field(default_factory=list)
+    completed_forms: list[str] = field(default_factory=list)
+
+    def summary(self, kind: str) -> dict[str, float | int]:
+        values = self.seconds.get(kind, [])
+        if not values:
+            return {"n": 0}
+        cuts = statistics.quantiles(values, n=100, method="inclusive") if len(values) > 1 else values * 99
+        return {"n": len(values), "p50_ms": round(cuts[49] * 1000, 1),
+                "p95_ms": round(cuts[94] * 1000, 1), "max_ms": round(max(values) * 1000, 1)}
+
+
+class Chat:
+    def __init__(self, rasa_url: str, client: httpx.AsyncClient, recorder: Recorder) -> None:
+        self.url = f"{rasa_url}/webhooks/rest/webhook"
+        self.client = client
+        self.recorder = recorder
+
+    async def turn(self, sender: str, message: str, expected: str, kind: str) -> bool:
+        started = time.perf_counter()
+        try:
+            response = await self.client.post(self.url, json={"sender": sender, "message": message})
+            elapsed = time.perf_counter() - started
+            said = " ".join(m.get("text", "") for m in response.json()) if response.is_success else ""
+        except (httpx.HTTPError, ValueError) as error:
+            self.recorder.errors.append(f"{kind}: {message!r}: {type(error).__name__}")
+            return False
+        self.recorder.seconds[kind].append(elapsed)
+        if response.status_code != 200 or APOLOGY in said or expected.lower() not in said.lower():
+            self.recorder.errors.append(f"{kind}: {message!r} -> {response.status_code} {said[:120]!r}")
+            return False
+        return True
+
+    async def faq_visitor(self, turns: int, offset: int = 0) -> None:
+        sender = uuid.uuid4().hex
+        for n in range(turns):
+            question, expected = FAQ_TURNS[(offset + n) % len(FAQ_TURNS)]
+            await self.turn(sender, question, expected, "faq")
+
+    async def form_visitor(self, visitor: int) -> None:
+        sender = uuid.uuid4().hex
+        for message, expected, kind in form_turns(visitor):
+            if not await self.turn(sender, message, expected, kind):
+                return
+        self.recorder.completed_forms.append(sender)
+
+
+async def parse_only(rasa_url: str, token: str, texts: list[str], client: httpx.AsyncClient,
+                     recorder: Recorder) -> None:
+    """The baseline: Rasa's NLU alone (/model/parse), no dialogue, actions or channel."""
+    for text in texts:
+        started = time.perf_counter()
+        response = await client.post(f"{rasa_url}/model/parse?token={token}", json={"text": text})
+        recorder.seconds["parse"].append(time.perf_counter() - started)
+        if response.status_code != 200:
+            recorder.errors.append(f"parse: {response.status_code}")
+
+
+async def gather(*jobs: object) -> None:
+    await asyncio.gather(*jobs)  # type: ignore[arg-type]
