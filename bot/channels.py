@@ -23,6 +23,8 @@ from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot import action_response_check
+
 SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -50,6 +52,7 @@ class NeverSilent:
     _app: Any = None
 
     def _remember_app(self, webhook: Blueprint) -> None:
+        action_response_check.install()  # Rasa is running: check action answers faster
         @webhook.listener("after_server_start")
         async def remember(app: Any, _loop: Any) -> None:
             self._app = app
