@@ -208,6 +208,8 @@ test: install train $(CHROMIUM)  ## Install what is needed and run every test
 # then two Rasa servers sharing PostgreSQL and Redis. Needs the servers: the machine's at
 # 127.0.0.1 by default; .ci/run starts them when they are not running.
 TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+# Given to test-production's commands only: `make test` must run on SQLite, with no server.
+unexport TEST_DATABASE_URL
 .PHONY: test-production
 test-production: install train $(HAPROXY)  ## API tests on PostgreSQL; make run-scaled and two Rasa servers on PostgreSQL + Redis
 	$(call step,API tests on PostgreSQL ($(TEST_DATABASE_URL)))

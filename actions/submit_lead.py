@@ -20,6 +20,7 @@ from actions.places import parse_place
 from actions.settings import ActionSettings
 from actions.triage import is_qualified, service_area, suggested_consult
 from bot.clinic_profile import load_profile
+from bot.log_safety import conversation_ref
 
 logger = logging.getLogger(__name__)
 UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign")
@@ -36,11 +37,6 @@ def _form_started_at(tracker: Tracker) -> Optional[float]:
 def idempotency_key(tracker: Tracker) -> Text:
     seed = f"{tracker.sender_id}:{_form_started_at(tracker)}"
     return "lead-" + hashlib.sha256(seed.encode()).hexdigest()[:40]
-
-
-def conversation_ref(sender_id: Text) -> Text:
-    """A log-safe reference to a conversation."""
-    return hashlib.sha256(sender_id.encode()).hexdigest()[:12]
 
 
 def consent_version(domain: DomainDict) -> Optional[Text]:

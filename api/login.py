@@ -25,7 +25,7 @@ class TooManyAttempts(Exception):
 
 def log_in(session: Session, settings: Settings, email: str, password: str) -> StaffUser | None:
     """The staff member, or None for a wrong email or password. Raises TooManyAttempts."""
-    email = normalise_email(email)[:320]
+    email = normalise_email(email.replace("\x00", ""))[:320]  # PostgreSQL text holds no NUL
     window = timedelta(minutes=settings.login_lock_minutes)
     if audit.failed_logins(session, email, window) >= settings.login_max_failures:
         raise TooManyAttempts(settings.login_lock_minutes)

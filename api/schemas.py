@@ -13,7 +13,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 
 from api.models import LeadStatus, TreatmentInterest
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+# PostgreSQL text cannot hold a NUL character (the insert fails): refused with 422 instead.
+NO_NUL = r"^[^\x00]*$"
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, pattern=NO_NUL)]
 
 
 def _iso_day(value: object) -> object:
@@ -118,7 +120,7 @@ class LeadUpdate(BaseModel):
     ]})
 
     status: LeadStatus | None = None
-    note: str | None = Field(default=None, max_length=2000)
+    note: str | None = Field(default=None, max_length=2000, pattern=NO_NUL)
 
     @model_validator(mode="after")
     def something_to_do(self) -> "LeadUpdate":

@@ -13,6 +13,7 @@ site could then open conversations in the clinic's name. These subclasses keep R
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
@@ -24,6 +25,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from bot import action_response_check
+from bot.log_safety import conversation_ref
+
+logger = logging.getLogger(__name__)
 
 SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
 
@@ -53,6 +57,7 @@ class NeverSilent:
 
     def _remember_app(self, webhook: Blueprint) -> None:
         action_response_check.install()  # Rasa is running: check action answers faster
+
         @webhook.listener("after_server_start")
         async def remember(app: Any, _loop: Any) -> None:
             self._app = app
@@ -71,6 +76,10 @@ class NeverSilent:
             channel.send_response = counting  # type: ignore[method-assign]
             try:
                 await on_new_message(message)
+            except Exception:  # noqa: BLE001 - the visitor gets the apology below
+                # Rasa's channel would log the error with the visitor's message (names, phone
+                # numbers); this line names the conversation by a hash only.
+                logger.exception("A turn failed in conversation %s", conversation_ref(message.sender_id))
             finally:
                 channel.send_response = send_response  # type: ignore[method-assign]
                 if replies == 0:

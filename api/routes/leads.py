@@ -14,7 +14,7 @@ from api.notify import notify_urgent_lead
 from api.rate_limit import limit_lead_creation
 from api.lead_store import (LeadFilter, create_lead, get_lead, list_leads,
                             status_counts, update_lead)
-from api.schemas import IsoDay, LeadCreate, LeadPage, LeadRead, LeadUpdate
+from api.schemas import NO_NUL, IsoDay, LeadCreate, LeadPage, LeadRead, LeadUpdate
 
 router = APIRouter(prefix="/api/leads", tags=["leads"])
 
@@ -58,7 +58,7 @@ def lead_filter(
     treatment: TreatmentInterest | None = None,
     since: IsoDay | None = None,
     until: IsoDay | None = None,
-    q: Annotated[str | None, Query(max_length=100)] = None,
+    q: Annotated[str | None, Query(max_length=100, pattern=NO_NUL)] = None,
 ) -> LeadFilter:
     """Query parameters shared by the list and the export."""
     return LeadFilter(status_, qualified, urgent, in_area, treatment, since, until, q)

@@ -22,6 +22,7 @@ from api.export import export_response
 from api.lead_store import LeadFilter, get_lead, list_leads, status_counts, update_lead
 from api.login import TooManyAttempts, log_in
 from api.models import LeadStatus, StaffRole, StaffUser, TreatmentInterest
+from api.schemas import NO_NUL
 from api.routes.site import templates
 from api.staff_store import all_staff, set_active, upsert_staff_user
 from api.stats import summary
@@ -107,7 +108,7 @@ def login_page(request: Request, next: str | None = None) -> HTMLResponse:
 @router.post("/login", response_model=None)
 def login(
     request: Request, session: SessionDep, settings: SettingsDep,
-    email: Annotated[str, Form(max_length=320)], password: Annotated[str, Form(max_length=1000)],
+    email: Annotated[str, Form(max_length=320, pattern=NO_NUL)], password: Annotated[str, Form(max_length=1000)],
     next: Annotated[str | None, Form()] = None,
 ) -> Response:
     try:
@@ -146,7 +147,7 @@ def page_filter(
     status_: Annotated[str | None, Query(alias="status")] = None,
     qualified: str | None = None, urgent: str | None = None, in_area: str | None = None,
     treatment: str | None = None, since: str | None = None, until: str | None = None,
-    q: Annotated[str | None, Query(max_length=100)] = None,
+    q: Annotated[str | None, Query(max_length=100, pattern=NO_NUL)] = None,
 ) -> LeadFilter:
     """The list's filter form; an empty or unknown choice means "any" (never an error page)."""
     def day(value: str | None) -> date | None:
@@ -205,7 +206,7 @@ def work_lead(
     request: Request, lead_id: uuid.UUID, page: ConsoleDep, session: SessionDep,
     settings: SettingsDep, csrf: Annotated[str | None, Form()] = None,
     new_status: Annotated[str | None, Form(alias="status")] = None,
-    note: Annotated[str | None, Form(max_length=2000)] = None,
+    note: Annotated[str | None, Form(max_length=2000, pattern=NO_NUL)] = None,
 ) -> RedirectResponse:
     checked(page, settings, csrf)
     lead = get_lead(session, lead_id)
@@ -240,7 +241,7 @@ def users_page(request: Request, page: AdminConsoleDep, session: SessionDep,
 @router.post("/users", response_model=None)
 def add_user(
     request: Request, page: AdminConsoleDep, session: SessionDep, settings: SettingsDep,
-    email: Annotated[str, Form(max_length=320)], password: Annotated[str, Form(max_length=1000)],
+    email: Annotated[str, Form(max_length=320, pattern=NO_NUL)], password: Annotated[str, Form(max_length=1000)],
     role: Annotated[str, Form()] = "staff", csrf: Annotated[str | None, Form()] = None,
 ) -> Response:
     checked(page, settings, csrf)

@@ -285,3 +285,14 @@ def test_requests_without_the_service_token_do_not_use_up_the_limit(
                                 headers={"Idempotency-Key": "key-0001"}).status_code == 401
         assert limited.post("/api/leads", json=lead_body(),
                             headers=service_headers()).status_code == 201
+
+
+def test_nul_characters_are_refused_not_stored(client: TestClient, staff_headers: dict[str, str]) -> None:
+    # PostgreSQL cannot store NUL in text: found by schemathesis as a 500 on PostgreSQL.
+    assert client.post("/api/leads", json=lead_body(full_name="David\x00Kim"),
+                       headers=service_headers()).status_code == 422
+    assert client.get("/api/leads", params={"q": "Da\x00vid"}, headers=staff_headers).status_code == 422
+    login = client.post("/api/auth/token", data={"username": "front\x00desk@clinic.example",
+                                                 "password": "whatever it is"})
+    assert login.status_code == 401
+    assert client.get("/api/leads", headers=staff_headers).json()["total"] == 0

@@ -1,8 +1,13 @@
 """The chat channels' own rules (the browser tests check them through a running server)."""
 
+import logging
 import uuid
 
+import pytest
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
 from bot.channels import SiteRestInput, SiteSocketIOInput, issued_session_id, parse_origins
+from bot.log_safety import conversation_ref
 
 
 def test_origins_are_read_from_a_comma_separated_setting() -> None:
@@ -30,3 +35,18 @@ def test_channels_keep_rasas_names_and_read_their_origins() -> None:
     assert (rest.name(), socket.name()) == ("rest", "socketio")
     assert rest.allowed_origins == socket.allowed_origins == ["https://clinic.example"]
     assert socket.session_persistence is True
+
+
+@pytest.mark.asyncio
+async def test_a_failing_turn_is_logged_without_the_visitors_words(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def failing(_message: UserMessage) -> None:
+        raise RuntimeError("the dialogue failed")
+
+    guarded = SiteRestInput([])._guard(failing)
+    with caplog.at_level(logging.ERROR):
+        await guarded(UserMessage("I'm Noor, call me on 310-555-0144", CollectingOutputChannel(),
+                                  "conversation-7"))
+    assert "A turn failed in conversation " + conversation_ref("conversation-7") in caplog.text
+    assert "310-555-0144" not in caplog.text and "Noor" not in caplog.text
