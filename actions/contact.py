@@ -119,6 +119,11 @@ def name_from_text(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip(" .")
 
 
+_NOT_NAME_WORDS = {"email", "e-mail", "phone", "number", "skip", "none", "sure", "idea", "thanks",
+                   "okay", "anytime", "whatever", "later"}
+_NOT_NAME_FIRST_WORDS = {"no", "not", "yes", "ok", "nah", "nope"}
+
+
 def parse_name(text: str) -> str:
     """A full name of at least two words, letters only; capitalised when typed all in one case."""
     name = re.sub(r"\s+", " ", (text or "").strip(" .,"))
@@ -130,6 +135,10 @@ def parse_name(text: str) -> str:
         raise InvalidValue("a name has letters, spaces, hyphens and apostrophes only")
     if len(name.split()) < 2:
         raise InvalidValue("please give your first and last name")
+    words = name.lower().split()
+    if set(words) & _NOT_NAME_WORDS or words[0] in _NOT_NAME_FIRST_WORDS:
+        # "no email", "skip that", "not sure": an answer to another question, not a name.
+        raise InvalidValue("that doesn't look like a name")
     if name.islower() or name.isupper():
         name = " ".join(part[:1].upper() + part[1:].lower() for part in name.split())
     return name

@@ -105,7 +105,7 @@ def _details_in(tracker: Tracker) -> set[Text]:
     text = _text(tracker)
     found = {
         "phone": find_phone(text), "email": find_email(text),
-        "location": (find_zip(text) if _PLACE_CUE.search(text) else None) or _entity(tracker, "city"),
+        "location": (find_zip(text) if _PLACE_CUE.search(text) else None) or _city(tracker),
         "treatment_interest": _entity(tracker, "treatment") or named_treatment(text),
         "is_adult": read_age(text), "antidepressants_tried": read_antidepressants_tried(text, False),
     }
@@ -134,6 +134,26 @@ def _may_carry_details(tracker: Tracker) -> bool:
 
 def _entity(tracker: Tracker, name: Text) -> Optional[Text]:
     return next(tracker.get_latest_entity_values(name), None)
+
+
+_CITY_CUE_BEFORE = re.compile(r"\b(?:in|near|from|around|by|at|to)\s*$", re.IGNORECASE)
+
+
+def _city(tracker: Tracker) -> Optional[Text]:
+    """The city the message gives. Several city names can match ("ok cool, I'm near culver
+    city": Cool is a town in California): prefer the one after "in"/"near"/"from", then the
+    longest name, then the last one."""
+    message = tracker.latest_message or {}
+    text = message.get("text") or ""
+    cities = [e for e in message.get("entities") or [] if e.get("entity") == "city" and e.get("value")]
+    if not cities:
+        return None
+
+    def rank(entity: Dict[Text, Any]) -> tuple[bool, int, int]:
+        start = int(entity.get("start") or 0)
+        return bool(_CITY_CUE_BEFORE.search(text[:start])), len(str(entity["value"])), start
+
+    return str(max(cities, key=rank)["value"])
 
 
 def _is_valid_name(name: Text) -> bool:
@@ -217,7 +237,7 @@ class ValidateLeadForm(FormValidationAction):
         # code needs words around it ("I live in 90026", "zip 91101").
         value = find_zip(text) if _asked(tracker, "location") or _PLACE_CUE.search(text) else None
         if value is None and (_asked(tracker, "location") or _intent(tracker) in GIVES_DETAILS):
-            value = _entity(tracker, "city")
+            value = _city(tracker)
         if value is None and _answers(tracker, "location"):
             value = text
         return {"location": value} if value else {}
@@ -241,9 +261,10 @@ class ValidateLeadForm(FormValidationAction):
         if not _may_carry_details(tracker) or _is_button_payload(tracker):
             return {}
         value = _entity(tracker, "person")
-        if value is None:
+        if value is None or not _is_valid_name(value):
+            # The classifier may catch half a name ("Jordan" of "im Jordan Blake").
             introduction = _INTRODUCTION_RE.search(_text(tracker))
-            value = introduction.group(1) if introduction else None
+            value = introduction.group(1) if introduction else value
         if _answers(tracker, "full_name"):
             # The classifier may catch only part of a name ("Smith" of "Jo Smith"): the
             # whole answer comes first, the entity second, the raw text to explain a refusal.

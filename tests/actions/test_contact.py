@@ -70,13 +70,19 @@ def test_name_taken_from_answer(text: str, name: str) -> None:
     assert name_from_text(text) == name
 
 
+def test_real_names_near_the_refused_words_are_kept() -> None:
+    assert parse_name("Minh No") == "Minh No"
+    assert parse_name("Noah Phoneix") == "Noah Phoneix"
+
+
 def test_names_capitalised_when_typed_in_one_case() -> None:
     assert parse_name("jo ann smith") == "Jo Ann Smith"
     assert parse_name("JAMES O'BRIEN") == "James O'brien"
     assert parse_name("Siobhán McDonald") == "Siobhán McDonald"
 
 
-@pytest.mark.parametrize("text", ["Maria", "R2D2 Droid", "me@x.com", "", "<script>alert(1)</script>"])
+@pytest.mark.parametrize("text", ["Maria", "R2D2 Droid", "me@x.com", "", "<script>alert(1)</script>",
+                                  "no email", "not sure", "skip that", "phone number"])
 def test_bad_names_are_refused(text: str) -> None:
     with pytest.raises(InvalidValue):
         parse_name(text)

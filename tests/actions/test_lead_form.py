@@ -332,3 +332,33 @@ async def test_several_treatments_named_in_another_answer_is_unsure(
                            slots={"treatment_interest": "tms"})
     slots = await run_form(tracker, dispatcher)
     assert slots["treatment_interest"] == "unsure"
+
+
+@pytest.mark.asyncio
+async def test_the_city_after_near_wins_over_a_word_that_is_also_a_town(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    text = "ok cool. id like to sign up, im Jordan Blake 424 555 0177 near culver city"
+    entities = [{"entity": "city", "value": "cool", "start": 3, "end": 7},
+                {"entity": "city", "value": "culver city", "start": 60, "end": 71}]
+    tracker = make_tracker(text, intent="request_consultation", entities=entities)
+    slots = await run_form(tracker, dispatcher)
+    assert slots["city"] == "Culver City"
+
+
+@pytest.mark.asyncio
+async def test_an_introduction_beats_half_a_name_from_the_classifier(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    text = "id like to sign up, im Jordan Blake 424 555 0177"
+    tracker = make_tracker(text, intent="request_consultation",
+                           entities=[{"entity": "person", "value": "Jordan", "start": 23, "end": 29}])
+    slots = await run_form(tracker, dispatcher)
+    assert slots["full_name"] == "Jordan Blake"
+    assert slots["phone"] == "+14245550177"
+
+
+@pytest.mark.asyncio
+async def test_no_email_is_not_a_name(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
+    slots = await run_form(make_tracker("no email", requested_slot="full_name"), dispatcher)
+    assert slots.get("full_name") is None
