@@ -123,7 +123,7 @@ async def throughput(info: dict[str, object], visitors: int, seconds: float) -> 
     outbox = Path(str(info["outbox"]))
     waiting = len(list(outbox.glob("*.json"))) if outbox.exists() else 0
     lost = [sender for sender in recorder.completed_forms if sender not in stored]
-    return {"visitors": visitors, "seconds": round(elapsed, 1), "turns": turns,
+    return {"visitors": visitors, "start_window_s": seconds, "seconds": round(elapsed, 1), "turns": turns,
             "turns_per_s": round(turns / elapsed, 1), "errors": len(recorder.errors),
             "error_examples": recorder.errors[:5], "leads_completed": len(recorder.completed_forms),
             "leads_stored": len(recorder.completed_forms) - len(lost), "leads_lost": len(lost),

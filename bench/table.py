@@ -27,7 +27,9 @@ def markdown(report: dict[str, Any]) -> str:
         f"| Form answer (validation action) | {_row(latency, 'form')} | < 150 at 1 |",
         f"| Form end (stores the lead via the API) | {_row(latency, 'submit')} | < 150 at 1 |",
         "",
-        f"Throughput, 50 visitors without pause for {throughput['seconds']:.0f} s: **{throughput['turns_per_s']} turns/s**, "
+        f"Throughput, 50 visitors without pause starting conversations for "
+        f"{throughput.get('start_window_s', 60):.0f} s (all finished after "
+        f"{throughput['seconds']:.0f} s): **{throughput['turns_per_s']} turns/s**, "
         f"{throughput['errors']} errors, {throughput['leads_completed']} leads completed, "
         f"{throughput['leads_lost']} lost ({throughput['leads_in_outbox']} waiting in the outbox).",
         "",
