@@ -132,7 +132,7 @@ run-scaled: install train $(HAPROXY)  ## Two Rasa servers + two API workers behi
 	$(call step,Preparing PostgreSQL ($(POSTGRES_SERVER)) and Redis ($(REDIS_HOST):$(REDIS_PORT)))
 	@$(API_PY) bot/setup/create_database.py "$(SCALED_DATABASE_URL)" "$(SCALED_CONVERSATIONS_URL)" \
 	  || $(call fail,preparing PostgreSQL,Is PostgreSQL running at $(POSTGRES_SERVER)? .ci/start_services.sh starts the machine's.)
-	@redis-cli -h "$(REDIS_HOST)" -p "$(REDIS_PORT)" ping >/dev/null 2>&1 || $(VENV)/api/bin/python -c \
+	@$(VENV)/api/bin/python -c \
 	  "import redis; redis.Redis(host='$(REDIS_HOST)', port=$(REDIS_PORT)).ping()" \
 	  || $(call fail,preparing Redis,Is Redis running at $(REDIS_HOST):$(REDIS_PORT)? .ci/start_services.sh starts the machine's.)
 	@DATABASE_URL="$(SCALED_DATABASE_URL)" $(VENV)/api/bin/alembic -c api/alembic.ini upgrade head \

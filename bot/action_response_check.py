@@ -11,7 +11,6 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Dict, Text
 
-from jsonschema import ValidationError
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
@@ -44,5 +43,3 @@ def install() -> None:
     """Idempotent; the original stays reachable as `_ORIGINAL` for the test that compares them."""
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
 
-
-__all__ = ["ValidationError", "install"]

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 from alembic.config import Config
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -66,8 +67,8 @@ def session_factory(settings: Settings) -> Iterator[sessionmaker[Session]]:
     engine.dispose()
 
 
-@pytest.fixture
-def client(settings: Settings, session_factory: sessionmaker[Session]) -> Iterator[TestClient]:
+def make_app(settings: Settings, session_factory: sessionmaker[Session]) -> FastAPI:
+    """The API as production builds it, on the test's settings and migrated database."""
     app = create_app(settings)
 
     def session_override() -> Iterator[Session]:
@@ -76,7 +77,12 @@ def client(settings: Settings, session_factory: sessionmaker[Session]) -> Iterat
 
     app.dependency_overrides[get_settings] = lambda: settings
     app.dependency_overrides[get_session] = session_override
-    with TestClient(app) as test_client:
+    return app
+
+
+@pytest.fixture
+def client(settings: Settings, session_factory: sessionmaker[Session]) -> Iterator[TestClient]:
+    with TestClient(make_app(settings, session_factory)) as test_client:
         yield test_client
 
 

@@ -1,12 +1,8 @@
-from collections.abc import Iterator
-
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.config import Settings, get_settings
-from api.db import get_session
-from api.main import create_app
-from tests.api.conftest import lead_body, service_headers
+from api.config import Settings
+from tests.api.conftest import lead_body, make_app, service_headers
 
 
 def test_create_lead_stores_normalised_contact_details(client: TestClient, staff_headers: dict[str, str]) -> None:
@@ -246,15 +242,7 @@ def test_visitor_returning_after_30_days_is_a_new_lead(
 
 
 def limited_client(settings: Settings, session_factory: sessionmaker[Session], rule: str) -> TestClient:
-    app = create_app(settings.model_copy(update={"lead_rate_limit": rule}))
-    app.dependency_overrides[get_settings] = lambda: settings
-
-    def session_override() -> Iterator[Session]:
-        with session_factory() as session:
-            yield session
-
-    app.dependency_overrides[get_session] = session_override
-    return TestClient(app)
+    return TestClient(make_app(settings.model_copy(update={"lead_rate_limit": rule}), session_factory))
 
 
 def test_lead_creation_beyond_the_rate_limit_is_429_and_stores_nothing(

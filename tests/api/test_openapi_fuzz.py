@@ -8,32 +8,23 @@ from collections.abc import Iterator
 
 import pytest
 import schemathesis
-from schemathesis.specs.openapi.checks import allow_header_conformance, positive_data_acceptance
 from fastapi import FastAPI
 from hypothesis import HealthCheck, settings as hypothesis_settings
+from schemathesis.specs.openapi.checks import allow_header_conformance, positive_data_acceptance
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.config import Settings, get_settings
-from api.db import get_session
-from api.main import create_app
+from api.config import Settings
 from api.models import StaffRole
 from api.security import create_access_token
 from api.staff_store import upsert_staff_user
-from tests.api.conftest import SERVICE_TOKEN
+from tests.api.conftest import SERVICE_TOKEN, make_app
 
 
 @pytest.fixture
 def fuzzed_app(settings: Settings, session_factory: sessionmaker[Session]) -> Iterator[FastAPI]:
     # Generous limits: the fuzzer sends hundreds of leads; the limit has its own test.
     settings = settings.model_copy(update={"lead_rate_limit": "100000/minute"})
-    app = create_app(settings)
-
-    def session_override() -> Iterator[Session]:
-        with session_factory() as session:
-            yield session
-
-    app.dependency_overrides[get_settings] = lambda: settings
-    app.dependency_overrides[get_session] = session_override
+    app = make_app(settings, session_factory)
     with session_factory() as session:
         admin, _created = upsert_staff_user(session, "admin@clinic.example", "fuzzing admin passphrase",
                                   StaffRole.admin)

@@ -28,6 +28,8 @@ import socketio
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from tests.databases import drop_database
+from tests.scaled.conversation import converse
 from tests.web.conftest import ROOT, free_port
 
 SERVER = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -62,14 +64,6 @@ def _wait(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float 
             pass
         time.sleep(1)
     pytest.fail(f"{url} did not answer in {timeout} s:\n{log.read_text()[-3000:]}")
-
-
-def _drop(database_url: str) -> None:
-    name = make_url(database_url).database
-    admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +107,7 @@ def scaled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scaled]:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
         for key in ("SCALED_LEADS_DB", "SCALED_CONVERSATIONS_DB"):
-            _drop(make_url(SERVER).set(database=settings[key]).render_as_string(hide_password=False))
+            drop_database(SERVER, settings[key])
 
 
 def test_rest_conversation_through_the_balancer_uses_both_rasa_servers_and_keeps_state(
@@ -134,11 +128,7 @@ def test_rest_conversation_through_the_balancer_uses_both_rasa_servers_and_keeps
         ("yes", "Here is what I'll send"),
         ("yes", "Thank you"),
     ]
-    for turn, (message, expected) in enumerate(steps):
-        reply = httpx.post(scaled.url("RASA_PORT") + "/webhooks/rest/webhook",
-                           json={"sender": sender, "message": message}, timeout=60).json()
-        said = "\n".join(m.get("text", "") for m in reply)
-        assert expected in said, f"turn {turn}: {message!r} -> {said!r}"
+    converse([scaled.url("RASA_PORT") + "/webhooks/rest/webhook"], sender, steps)
     after = scaled.requests_per_server()
     for server in ("rasa1", "rasa2"):
         took = after[("rasa_rest", server)] - before.get(("rasa_rest", server), 0)

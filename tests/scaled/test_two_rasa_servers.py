@@ -10,10 +10,10 @@ import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack
 
-import httpx
 import pytest
 
 from tests.databases import fresh_database
+from tests.scaled.conversation import converse
 from tests.web.conftest import (API_BIN, BOT_BIN, MODEL, ROOT, SERVICE_TOKEN, STAFF_EMAIL,
                                 STAFF_PASSWORD, Stack, free_port)
 
@@ -81,11 +81,8 @@ def test_a_conversation_alternating_between_two_rasa_servers_keeps_its_state(sca
         ("yes", "Here is what I'll send"),
         ("yes", "Thank you"),
     ]
-    for turn, (message, expected) in enumerate(steps):
-        url = servers[turn % 2] + "webhook"  # every other message goes to the other server
-        reply = httpx.post(url, json={"sender": sender, "message": message}, timeout=30).json()
-        said = "\n".join(m.get("text", "") for m in reply)
-        assert expected in said, f"turn {turn} on {url}: {message!r} -> {said!r}"
+    # Every other message goes to the other server.
+    converse([server + "webhook" for server in servers], sender, steps, timeout=30)
     [lead] = [lead for lead in scaled.leads() if lead["conversation_id"] == sender]
     assert (lead["full_name"], lead["phone"], lead["treatment_interest"]) == (
         "Noor Haddad", "+13105550144", "spravato")
