@@ -167,7 +167,7 @@ def update_lead(
         event.from_status, event.to_status = lead.status.value, status.value
         lead.status = status
     lead.events.append(event)
-    session.commit()
+    # audit.record commits: the change and its audit entry are stored in one transaction.
     audit.record(session, staff_email, audit.UPDATE_LEAD, str(lead.id),
                  f"{event.from_status} -> {event.to_status}" if event.to_status else "note")
     return event
