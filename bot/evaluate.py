@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     split = args.work / "split"
     run("data", "split", "nlu", "-u", "data", "--training-fraction", "0.8", "--random-seed", "42",
         "--out", str(split))
-    # Each side keeps its examples and the FAQ answers (nlg_*) that the ResponseSelector needs.
+    # Each side keeps its examples and the FAQ answers (nlg_*) that the FAQ classifier needs.
     for side in ("training", "test"):
         folder = split / side
         folder.mkdir(exist_ok=True)

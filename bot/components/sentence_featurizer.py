@@ -1,6 +1,6 @@
 """Rasa NLU component: dense features from the MiniLM sentence encoder (bot.minilm).
 
-It gives DIET and the ResponseSelector what sparse n-grams cannot: that differently worded
+It gives the classifiers what sparse n-grams cannot: that differently worded
 questions mean the same thing. Sentence features are the encoder's own sentence embedding;
 sequence features give each Rasa token the mean of the wordpiece vectors inside its span, so
 the entity extractor sees context too. The encoder has no trainable part here, so the
