@@ -43,6 +43,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from rasa.shared.nlu.training_data.util import intent_response_key_to_template_key
 from rasa.shared.utils.io import raise_warning
 from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -205,7 +206,7 @@ class LinearClassifier(GraphComponent, IntentClassifier):
     def _set_topic(self, message: Message, ranking: List[tuple[Text, float]]) -> None:
         """The FAQ topic, in the ResponseSelector's output format."""
         key, confidence = ranking[0]
-        utter_action = f"utter_{key}"
+        utter_action = intent_response_key_to_template_key(key)
         retrieval_intent = self._config["retrieval_intent"]
         selector = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
         selector[RESPONSE_SELECTOR_RETRIEVAL_INTENTS] = [retrieval_intent]

@@ -67,9 +67,9 @@ def _context() -> ExecutionContext:
     return ExecutionContext(GraphSchema({}), node_name="linear_classifier")
 
 
-def _trained(storage: LocalModelStorage) -> tuple[LinearClassifier, Resource]:
+def _trained(storage: LocalModelStorage, config: dict | None = None) -> tuple[LinearClassifier, Resource]:
     resource = Resource("linear_classifier")
-    component = LinearClassifier.create({}, storage, resource, _context())
+    component = LinearClassifier.create(config or {}, storage, resource, _context())
     component.train(_training_data())
     return component, resource
 
@@ -123,10 +123,8 @@ def test_it_says_which_component_is_missing_without_the_embedding(storage: Local
 
 
 def _processed(storage: LocalModelStorage, config: dict, text: str, direction: int) -> Message:
-    component = LinearClassifier.create(config, storage, Resource("linear_classifier"), _context())
-    component.train(_training_data())
     message = _message(text, direction)
-    component.process([message])
+    _trained(storage, config)[0].process([message])
     return message
 
 
