@@ -26,6 +26,9 @@ CITY_ALIASES = {
     "mid city": "Los Angeles", "mid-city": "Los Angeles", "hancock park": "Los Angeles",
     "pacific palisades": "Pacific Palisades", "the palisades": "Pacific Palisades",
 }
+# Towns of the home state whose names are everyday chat words ("ok cool", "nice"): a message is
+# read as one of them only with its state ("Cool, CA") or its ZIP code.
+CHAT_WORD_TOWNS = {"cool", "nice", "weed"}
 STATE_NAMES = {
     "alabama": "AL", "alaska": "AK", "arizona": "AZ", "arkansas": "AR", "california": "CA",
     "calif": "CA", "cali": "CA", "colorado": "CO", "connecticut": "CT", "delaware": "DE",
@@ -125,6 +128,8 @@ def parse_place(text: str) -> Place | None:
         place = place_for_city(match["city"], match["state"])
         if place:
             return place
+    if cleaned in CHAT_WORD_TOWNS:
+        return None
     return place_for_city(cleaned)
 
 

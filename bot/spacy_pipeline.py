@@ -18,11 +18,12 @@ from typing import Any
 import spacy
 from spacy.language import Language
 
-from actions.places import CITY_ALIASES, home_state_city_names
+from actions.places import CHAT_WORD_TOWNS, CITY_ALIASES, home_state_city_names
 
 
 def city_patterns() -> list[dict[str, Any]]:
     names = home_state_city_names() + [alias for alias in CITY_ALIASES if "." not in alias]
+    names = [name for name in names if name.lower() not in CHAT_WORD_TOWNS]
     return [
         {"label": "city", "pattern": [{"LOWER": word} for word in name.lower().split()]}
         for name in names

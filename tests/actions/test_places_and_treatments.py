@@ -18,6 +18,7 @@ from actions.treatments import find_treatment
         ("austin texas", "Austin", "TX", None),
         ("Hollywood", "Los Angeles", "CA", None),
         ("I'm in WeHo", "West Hollywood", "CA", None),
+        ("Cool, CA", "Cool", "CA", None),
     ],
 )
 def test_places_from_zip_or_city(text: str, city: str, state: str, zip_code: str | None) -> None:
@@ -26,7 +27,8 @@ def test_places_from_zip_or_city(text: str, city: str, state: str, zip_code: str
     assert (place.city, place.state, place.zip_code) == (city, state, zip_code)
 
 
-@pytest.mark.parametrize("text", ["nowhere land", "00000", "atlantis"])
+# "cool" and "nice" are Californian towns too, but as a whole reply they are a reaction.
+@pytest.mark.parametrize("text", ["nowhere land", "00000", "atlantis", "cool", "Nice!"])
 def test_unknown_places(text: str) -> None:
     assert parse_place(text) is None
 
@@ -54,3 +56,11 @@ def test_distance_santa_monica_to_downtown_la_is_about_15_miles() -> None:
 )
 def test_treatment_from_text(text: str, treatment: str | None) -> None:
     assert find_treatment(text) == treatment
+
+
+def test_chat_words_are_not_city_patterns_for_the_entity_ruler() -> None:
+    from bot.spacy_pipeline import city_patterns
+
+    single_words = {p["pattern"][0]["LOWER"] for p in city_patterns() if len(p["pattern"]) == 1}
+    assert {"pasadena", "glendale", "ojai"} <= single_words
+    assert not {"cool", "nice", "weed"} & single_words
