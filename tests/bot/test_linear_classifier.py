@@ -18,7 +18,7 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.components.linear_classifier import LinearClassifier
+from bot.components.linear_classifier import LinearClassifier, normalise
 
 # label -> (examples, embedding direction): the embedding says what the words say, as MiniLM would.
 DATA = {
@@ -27,6 +27,8 @@ DATA = {
                            "what do infusions cost", "is ketamine expensive"], 1),
     "faq/tms_session": (["what is a tms session like", "does tms hurt", "am i awake for tms",
                          "how long is a tms session", "tms appointment length"], 2),
+    "inform": (["310-555-0123", "my number is 818 555 0147", "213.555.0100", "90401",
+                "zip 91101"], 3),
 }
 RESPONSES = {
     "utter_faq/ketamine_cost": [{"text": "Infusions are paid out of pocket."}],
@@ -81,7 +83,7 @@ def test_new_wording_gets_the_intent_and_topic_with_a_ranking(storage: LocalMode
     intent = message.get("intent")
     assert intent["name"] == "faq"
     ranking = message.get("intent_ranking")
-    assert [r["name"] for r in ranking][0] == "faq" and len(ranking) == 2
+    assert [r["name"] for r in ranking][0] == "faq" and len(ranking) == 3
     assert ranking[0]["confidence"] >= ranking[1]["confidence"]
     assert sum(r["confidence"] for r in ranking) == pytest.approx(1.0)
     selected = message.get("response_selector")["faq"]["response"]
@@ -138,3 +140,11 @@ def test_an_uncertain_faq_topic_makes_the_intent_uncertain(storage: LocalModelSt
     assert doubted.get("intent") == {"name": "faq", "confidence": topic}
     assert doubted.get("intent_ranking")[0] == {"name": "faq", "confidence": topic}
     assert trusted.get("intent_ranking")[0] == {"name": "faq", "confidence": own}
+
+
+def test_digits_and_email_addresses_are_read_as_their_kind_not_their_value() -> None:
+    # A phone number or address the model never saw looks like the ones it did.
+    assert normalise("Call 310-555-0123") == normalise("call 818-444-9876")
+    assert normalise("it's Ana.T@proton.me") == normalise("it's bob@example.com")
+    assert normalise("I'm 52") != normalise("I'm in")
+
