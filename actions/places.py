@@ -96,6 +96,8 @@ def place_for_city(name: str, state: str | None = None) -> Place | None:
     index = _city_index()
     if state:
         return index.get((city, state.upper()))
+    if city in CHAT_WORD_TOWNS:
+        return None
     return index.get((city, HOME_STATE)) or next(
         (place for (key_city, _), place in sorted(index.items()) if key_city == city), None
     )
@@ -128,8 +130,6 @@ def parse_place(text: str) -> Place | None:
         place = place_for_city(match["city"], match["state"])
         if place:
             return place
-    if cleaned in CHAT_WORD_TOWNS:
-        return None
     return place_for_city(cleaned)
 
 
