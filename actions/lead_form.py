@@ -7,8 +7,11 @@ at the summary. Values found *inside* a message (a phone number, an email, a ZIP
 treatment name) are taken from any message; the whole message is taken as a value only for the
 question being asked, and never from a crisis, a question, or a stop request.
 
-The form ends early (no more questions) for a visitor under 18 and after three failed answers
-to one question; action_submit_lead then stores nothing and says why.
+After three failed answers to a question the clinic can do without (treatment, medication
+history, best time, payment, one of phone and email), the form moves on and the team asks on the
+call; nothing given so far is lost. It ends early (no more questions) only for a visitor under
+18, or after three failed answers to a question a lead needs (age, place, name, a way to reach
+them, consent); action_submit_lead then stores nothing and says why.
 """
 
 from __future__ import annotations
@@ -63,6 +66,11 @@ GIVES_DETAILS = {"inform", "request_consultation", "affirm", "nlu_fallback"}
 MAX_FAILURES = 3
 NOT_GIVEN = "not given"
 SKIPPED = "skipped"
+# What a question the lead can do without is recorded as after MAX_FAILURES unreadable answers.
+SKIP_AFTER_FAILURES = {
+    "treatment_interest": "unsure", "antidepressants_tried": "unsure",
+    "preferred_contact_time": NOT_GIVEN, "payment_method": SKIPPED,
+}
 _PLACE_CUE = re.compile(r"\b(?:zip|zipcode|postal|live|living|located|based|from|in|near|area)\b", re.IGNORECASE)
 # "I'm Marcus Webb", "my name is Ana Torres": a cue and two or three capitalised words, for
 # when the classifier's entity misses a name that nobody asked for yet.
@@ -472,14 +480,30 @@ class ValidateLeadForm(FormValidationAction):
     # --- failures --------------------------------------------------------------------------
     @staticmethod
     def _refuse(tracker: Tracker, dispatcher: CollectingDispatcher, slot: Text, **details: Any) -> Slots:
-        """Explain why the answer was refused; after three refusals, offer the phone instead."""
+        """Explain why the answer was refused. After three refusals, skip a question the lead
+        can do without; for one it needs, offer the phone instead."""
         failures = dict(tracker.get_slot("form_failures") or {})
         failures[slot] = failures.get(slot, 0) + 1
-        if failures[slot] >= MAX_FAILURES:
-            dispatcher.utter_message(response="utter_too_many_attempts")
-            return {slot: None, "form_failures": failures, "form_gave_up": True}
-        dispatcher.utter_message(response=f"utter_invalid_{slot}", **details)
-        return {slot: None, "form_failures": failures}
+        if failures[slot] < MAX_FAILURES:
+            dispatcher.utter_message(response=f"utter_invalid_{slot}", **details)
+            return {slot: None, "form_failures": failures}
+        skipped = _skipped_value(tracker, slot)
+        if skipped:
+            dispatcher.utter_message(response="utter_skipping_question")
+            return {**skipped, "form_failures": failures}
+        dispatcher.utter_message(response="utter_too_many_attempts")
+        return {slot: None, "form_failures": failures, "form_gave_up": True}
+
+
+def _skipped_value(tracker: Tracker, slot: Text) -> Slots:
+    """The slots that record `slot` as skipped, or {} when the lead cannot do without it."""
+    if slot in SKIP_AFTER_FAILURES:
+        return {slot: SKIP_AFTER_FAILURES[slot]}
+    other = {"phone": "email", "email": "phone"}.get(slot)
+    if other and tracker.get_slot(other) != DECLINED:
+        # The other way to reach them is still open (given, or asked next).
+        return {slot: DECLINED, f"{slot}_masked": NOT_GIVEN}
+    return {}
 
 
 def form_slot_names() -> List[Text]:

@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.contact import DECLINED
-from actions.lead_form import SKIPPED, form_slot_names
+from actions.lead_form import NOT_GIVEN, SKIPPED, form_slot_names
 from actions.leads_client import LeadDeliveryError, LeadsClient
 from actions.outbox import Outbox, outbox_from_env
 from actions.places import parse_place
@@ -56,7 +56,7 @@ def campaign(tracker: Tracker) -> Dict[Text, Any]:
 
 
 def _given(value: Any) -> Any:
-    return None if value in (None, DECLINED, SKIPPED) else value
+    return None if value in (None, DECLINED, SKIPPED, NOT_GIVEN) else value
 
 
 def lead_payload(tracker: Tracker, domain: DomainDict, now: datetime) -> Dict[str, Any]:
@@ -80,7 +80,7 @@ def lead_payload(tracker: Tracker, domain: DomainDict, now: datetime) -> Dict[st
         "contact_consent": slot("contact_consent") is True,
         "age_confirmed": adult,
         "antidepressants_tried": slot("antidepressants_tried"),
-        "preferred_contact_time": slot("preferred_contact_time"),
+        "preferred_contact_time": _given(slot("preferred_contact_time")),
         "payment_method": _given(slot("payment_method")),
         "consent_text_version": consent_version(domain),
         "consented_at": now.isoformat(),

@@ -230,12 +230,58 @@ async def test_summary_no_asks_what_to_change(make_tracker: TrackerFactory, disp
 
 
 @pytest.mark.asyncio
-async def test_third_failure_offers_the_phone_and_ends_the_form(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
-    tracker = make_tracker("12345", requested_slot="phone", slots={"form_failures": {"phone": 2}})
+async def test_third_failure_at_a_needed_question_offers_the_phone_and_ends_the_form(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = make_tracker("Narnia", requested_slot="location", slots={"form_failures": {"location": 2}})
     slots = await run_form(tracker, dispatcher)
     assert responses(dispatcher) == ["utter_too_many_attempts"]
     assert slots["form_gave_up"] is True
     assert slots["requested_slot"] is None
+
+
+@pytest.mark.asyncio
+async def test_third_unreadable_phone_is_skipped_while_email_is_open(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = make_tracker(
+        "12345", requested_slot="phone",
+        slots={"form_failures": {"phone": 2}, "full_name": "Ana Torres"},
+    )
+    slots = await run_form(tracker, dispatcher)
+    assert responses(dispatcher) == ["utter_skipping_question"]
+    assert (slots["phone"], slots["phone_masked"]) == (DECLINED, "not given")
+    assert "form_gave_up" not in slots
+
+
+@pytest.mark.asyncio
+async def test_third_unreadable_phone_ends_the_form_when_email_was_declined(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = make_tracker("12345", requested_slot="phone", slots={"form_failures": {"phone": 2}, "email": DECLINED})
+    slots = await run_form(tracker, dispatcher)
+    assert responses(dispatcher) == ["utter_too_many_attempts"]
+    assert slots["form_gave_up"] is True
+
+
+@pytest.mark.parametrize(
+    ("slot", "answer", "recorded"),
+    [
+        ("preferred_contact_time", "whenever " * 15, "not given"),
+        ("payment_method", "bitcoin", "skipped"),
+        ("antidepressants_tried", "purple", "unsure"),
+    ],
+)
+@pytest.mark.asyncio
+async def test_third_failure_at_a_question_the_lead_can_do_without_skips_it(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, slot: str, answer: str, recorded: str
+) -> None:
+    tracker = make_tracker(answer, requested_slot=slot, slots={"form_failures": {slot: 2}})
+    slots = await run_form(tracker, dispatcher)
+    assert responses(dispatcher) == ["utter_skipping_question"]
+    assert slots[slot] == recorded
+    assert slots["form_failures"][slot] == 3
+    assert "form_gave_up" not in slots
 
 
 @pytest.mark.asyncio

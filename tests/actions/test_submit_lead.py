@@ -76,6 +76,18 @@ async def test_submit_posts_lead_with_service_token_and_key(make_tracker: Tracke
 
 
 @pytest.mark.asyncio
+async def test_questions_skipped_after_failed_answers_are_sent_as_not_given(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    api = FakeLeadsApi(201)
+    slots = {**FORM_SLOTS, "preferred_contact_time": "not given", "antidepressants_tried": "unsure"}
+    await api.action().run(dispatcher, make_tracker(slots=slots, events=FORM_EVENTS), DOMAIN)
+    body = json.loads(api.requests[0].content)
+    assert (body["preferred_contact_time"], body["antidepressants_tried"]) == (None, "unsure")
+    assert responses(dispatcher) == ["utter_lead_submitted"]
+
+
+@pytest.mark.asyncio
 async def test_transient_failures_are_retried_with_the_same_key(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
     api = FakeLeadsApi(-1, 503, 201)
     await api.action().run(dispatcher, make_tracker(slots=FORM_SLOTS, events=FORM_EVENTS), DOMAIN)
