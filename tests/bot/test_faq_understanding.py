@@ -43,6 +43,7 @@ QUESTIONS = [
     ("conditions_treated", "can you help people with bipolar", "mood disorders"),
     ("clinic_contact", "can i just call somebody", "call the clinic"),
     ("compare_treatments", "how do tms and spravato compare", "Spravato"),
+    ("pregnancy", "my wife is pregnant, can she still get the nasal spray", "obstetrician"),
     ("which_treatment_for_me", "which of your treatments should i pick", "can't tell"),
     ("insurance_general", "do you work with insurance companies", "prior authorisation"),
     ("cost_general", "roughly what will this cost me", "Costs depend"),
