@@ -77,6 +77,26 @@ DISCLOSURES: dict[str, list[str]] = {
         r"\bsuicide\s+(?:note|letter|plan)\b",
         r"\b(?:want|wanna|going|gonna)\s+to\s+disappear\s+(?:forever|for\s+good)\b",
         r"\bno\s+way\s+out\b",
+        # Overdose as a plan, before it happens ("I have pills and I'm going to take them all").
+        rf"\b{_DRUG}\b.*\b(?:take|taking|swallow|swallowing|down|pop)\s+(?:them|these|those)\s+all\b",
+        rf"\b(?:take|taking|swallow|swallowing|down|pop)\s+(?:them|these|those)\s+all\b.*\b{_DRUG}\b",
+        rf"\b(?:going\s+to|gonna|will|about\s+to|want\s+to|wanna|plan(?:ning)?\s+(?:to|on)|ready\s+to|thinking\s+(?:of|about))\s+(?:take|taking|swallow|swallowing|down|downing|pop|popping)\s+(?:all|a\s+(?:bunch|lot|handful|whole)|the\s+(?:whole|rest)|every)\b.*\b{_DRUG}\b",
+        r"\b(?:i'?m|im|i\s+am)\s+(?:just\s+)?(?:gonna|going\s+to|about\s+to|ready\s+to|want\s+to|wanna)\s+jump\b"
+        r"(?!\s+(?:on|at|to|through|ahead|right|straight|back|aboard|ship|start|the\s+gun|in\b(?!\s+front)))",
+        r"\b(?:standing|sitting|up)\s+on\s+(?:a|the|this|my)\s+(?:bridge|roof|rooftop|ledge|edge|cliff|balcony)\b",
+        r"\bfeel(?:s|ing)?\s+like\s+(?:dying|i\s+(?:want|wanna)\s+(?:to\s+)?die)\b(?!\s+(?:my|her|his|the)\s+hair)",
+        r"\b(?:want|wanna|wish\s+i\s+could|going\s+to|gonna|ready\s+to)\s+(?:to\s+)?stop\s+(?:existing|living|being\s+alive)\b(?!\s+(?:in|with|like|for|off|paycheck))",
+        r"\b(?:bought|buying|got|have|found)\s+(?:a\s+)?(?:rope|noose)\b(?!\s+(?:swing|ladder|course|light))|\bnoose\b",
+        rf"\b(?:use|using)\s+(?:it|them|a\s+gun|the\s+gun|a\s+knife|the\s+knife|a\s+blade)\s+on\s+{_SELF}",
+        r"\bsleep\s+and\s+(?:not|never)\s+wake\b",
+        r"\b(?:don'?t|dont|do\s+not|can'?t|cant)\s+see\s+(?:the|a|any)\s+point\s+(?:any\s*more|in\s+(?:anything|living|life|going\s+on|trying))\b",
+        r"\b(?:want|wanna)\s+(?:to\s+)?disappear\b",
+        r"\bgiv(?:en|ing|e)\s+away\s+(?:all\s+)?(?:of\s+)?my\s+(?:things|stuff|belongings|possessions)\b",
+        r"\bwr(?:ote|itten|iting)\s+(?:a\s+)?(?:goodbye\s+|farewell\s+)?(?:note|letter)s?\s+(?:for|to)\s+(?:my\s+)?(?:family|kids|wife|husband|parents|mom|dad|everyone)\b",
+        r"\b(?:drive|driving|crash|crashing|steer|steering)\s+(?:my\s+car\s+)?(?:off|into)\s+(?:a|the)\s+(?:cliff|bridge|wall|tree|ocean)\b",
+        r"\b(?:run|running|walk|walking|step|stepping|jump|jumping)\s+(?:out\s+)?(?:into|in\s+front\s+of)\s+(?:traffic|a\s+(?:car|bus|train|truck))\b",
+        r"\b(?:scared|afraid|terrified|worried)\s+(?:of\s+)?what\s+i\s+(?:might|will|could|may)\s+do\b|\bwhat\s+i'?ll\s+do\s+to\s+myself\b",
+        r"\bneed\s+help\s+(?:right\s+)?now\b(?!\s+(?:with|for|to|on|finding|choosing|booking|understanding|picking))",
     ],
     "self_harm": [
         rf"\b(?:hurt|hurting|harm|harming|cut|cutting|burn|burning|injure|injuring|punish|punishing|hit|hitting|punch|punching|scratch|scratching|bang|banging|starve|starving|bite|biting|choke|choking)\s+{_SELF}\b",
@@ -92,6 +112,9 @@ DISCLOSURES: dict[str, list[str]] = {
         # Danger from someone else is an emergency too.
         r"\b(?:he|she|they|someone|somebody|my\s+\w+)\s+(?:is\s+|'s\s+|s\s+|are\s+|'re\s+|has\s+)?(?:going\s+to|gonna|will|wants?\s+to|threaten(?:ed|s|ing)\s+to|tried\s+to|trying\s+to)\s+(?:kill|hurt|beat|shoot|stab)\s+me\b",
         r"\b(?:he|she|they|someone|somebody|my\s+\w+)\s+(?:hit|hits|beat|beats|choked|chokes|strangled)\s+me\b",
+        r"\bthreaten(?:s|ed|ing)?\s+(?:me|us|my\s+(?:kids?|children|son|daughter|baby|family|life))\b",
+        r"\b(?:i'?m|i\s+am|im|we'?re|we\s+are|my\s+life\s+is|my\s+(?:kids?|children|son|daughter|baby)\s+(?:is|are))\s+in\s+danger\b"
+        r"(?!\s+of\s+(?:losing|missing|failing|being\s+late|running|getting\s+fired))",
     ],
     "medical_emergency": [
         r"\b(?:chest\s+pains?|can'?t\s+breathe|cannot\s+breathe|trouble\s+breathing|struggling\s+to\s+breathe|not\s+breathing|stopped\s+breathing)\b",
@@ -139,6 +162,14 @@ _COMPILED_FIGURATIVE = [re.compile(pattern) for pattern in FIGURATIVE]
 _HARMLESS_DEATH_FIGURE = re.compile(
     r"\b(?:die|dying|died|dead)\s+(?:of|from)\s+(?:embarrassment|laughter|laughing|boredom|"
     r"cringe|curiosity|hunger|thirst|cuteness)\b|\bdying\s+to\s+(?:know|try|see|hear|ask|meet)\b"
+)
+
+# Likewise a question whether a treatment harms a pregnancy ("could TMS hurt my baby?"):
+# the subject is the treatment, never a person, so "I might hurt my baby" still matches.
+_TREATMENT_HARM_QUESTION = re.compile(
+    r"\b(?:tms|spravato|esketamine|ketamine|treatments?|pulses?|magnets?|infusions?|spray|"
+    r"medications?|meds|antidepressants?|it|this|that)\s+(?:\w+\s+)?(?:hurt|harm|affect|damage)\s+"
+    r"(?:my|the|our)\s+(?:unborn\s+)?(?:baby|babies|fetus|foetus|pregnancy)\b"
 )
 
 _COMPILED_DISCLOSURES = {
@@ -189,7 +220,7 @@ def detect_crisis(text: str) -> CrisisMatch | None:
     """The first crisis rule the message matches, or None."""
     if not text:
         return None
-    normalised = _HARMLESS_DEATH_FIGURE.sub(" ", normalise(text))
+    normalised = _TREATMENT_HARM_QUESTION.sub(" ", _HARMLESS_DEATH_FIGURE.sub(" ", normalise(text)))
     # Repeated letters are folded to two, so also try them folded to one ("dyying" -> "dying").
     variants = {normalised, re.sub(r"(\w)\1", r"\1", normalised)}
     for variant in variants:
