@@ -95,13 +95,16 @@ $(SPACY_DIR)/meta.json: bot/spacy_pipeline.py bot/spacy_patterns.jsonl actions/p
 	@$(BOT_PY) -m bot.spacy_pipeline --patterns bot/spacy_patterns.jsonl --out $(SPACY_DIR) \
 	  || $(call fail,building the spaCy pipeline,See the error above; the patterns file is bot/spacy_patterns.jsonl.)
 
+# The model gets the time training started: an input edited during training retrains next time.
 $(MODEL): $(TRAINING_INPUTS) $(BOT_STAMP)
 	$(call step,Training the Rasa model (config.yml, domain.yml or data/ changed))
 	@mkdir -p models
 	@$(BOT_PY) -m bot.clinic_profile --write-domain domain.yml
+	@touch models/.training-started
 	@$(VENV)/bot/bin/rasa train --config config.yml --domain domain.yml --data data \
 	    --out models --fixed-model-name assistant \
 	  || $(call fail,training the Rasa model,Run 'make validate' to find the data error.)
+	@touch -r models/.training-started $@
 
 .PHONY: train
 train: $(MODEL)  ## Build the spaCy pipeline and train the model if its inputs changed
