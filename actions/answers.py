@@ -7,7 +7,9 @@ from typing import Optional
 
 CHANNELS = ("call", "text", "email")
 
-_AGE_RE = re.compile(r"\b(?:i'?m|i\s+am|im|age|aged)\s*(?:is\s*)?(\d{1,2})\b|^\s*(\d{1,2})\s*(?:years?\s*old|yo|y/o)?\s*$", re.I)
+# A bare number is an age only while the age question is asked (read_age's `asked`): at the
+# phone question "12" is a mistyped number, not a minor.
+_AGE_RE = re.compile(r"\b(?:i'?m|i\s+am|im|age|aged)\s*(?:is\s*)?(\d{1,2})\b|^\s*(\d{1,2})\s*(?:years?\s*old|yo|y/o)\s*$", re.I)
 _ADULT_RE = re.compile(r"\b(?:over|above)\s+(?:18|eighteen)\b|\b18\s*\+|\badult\b", re.I)
 _MINOR_RE = re.compile(r"\b(?:under|below)\s+(?:18|eighteen)\b|\bminor\b|\bteen(?:ager)?\b|\bhigh\s+school\b", re.I)
 

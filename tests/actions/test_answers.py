@@ -4,11 +4,17 @@ from actions.answers import read_age, read_antidepressants_tried, read_channels,
 
 
 @pytest.mark.parametrize(("text", "adult"), [
-    ("I'm 17", False), ("im 19", True), ("45", True), ("16 years old", False), ("I'm over 18", True),
+    ("I'm 17", False), ("im 19", True), ("45", None), ("16 years old", False), ("I'm over 18", True),
     ("I'm a minor", False), ("hello", None), ("I'm 90026", None),
 ])
 def test_age(text: str, adult: bool | None) -> None:
     assert read_age(text) is adult
+
+
+def test_a_bare_number_is_an_age_only_at_the_age_question() -> None:
+    assert read_age("45", asked=True) is True
+    assert read_age("12", asked=True) is False
+    assert read_age("12") is None
 
 
 def test_antidepressant_count_needs_context_unless_asked() -> None:

@@ -49,6 +49,17 @@ async def test_first_message_fills_every_slot_it_names(make_tracker: TrackerFact
 
 
 @pytest.mark.asyncio
+async def test_a_short_number_at_the_phone_question_is_a_bad_phone_not_an_age(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = make_tracker("12", intent="inform", requested_slot="phone", slots={"is_adult": True})
+    slots = await run_form(tracker, dispatcher)
+    assert "is_adult" not in slots
+    assert slots["phone"] is None
+    assert responses(dispatcher) == ["utter_invalid_phone"]
+
+
+@pytest.mark.asyncio
 async def test_invalid_phone_is_refused_with_reason(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
     slots = await run_form(make_tracker("12345", requested_slot="phone"), dispatcher)
     assert slots["phone"] is None
