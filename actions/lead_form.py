@@ -424,7 +424,7 @@ class ValidateLeadForm(FormValidationAction):
             if tracker.get_slot(other) == DECLINED:
                 dispatcher.utter_message(response="utter_need_one_contact")
                 return {slot: None}
-            return {slot: DECLINED, f"{slot}_masked": NOT_GIVEN}
+            return _declined(slot)
         try:
             normalised = parse(str(value))
         except InvalidValue as reason:
@@ -502,8 +502,13 @@ def _skipped_value(tracker: Tracker, slot: Text) -> Slots:
     other = {"phone": "email", "email": "phone"}.get(slot)
     if other and tracker.get_slot(other) != DECLINED:
         # The other way to reach them is still open (given, or asked next).
-        return {slot: DECLINED, f"{slot}_masked": NOT_GIVEN}
+        return _declined(slot)
     return {}
+
+
+def _declined(slot: Text) -> Slots:
+    """Phone or email recorded as not given (the other one must stay open)."""
+    return {slot: DECLINED, f"{slot}_masked": NOT_GIVEN}
 
 
 def form_slot_names() -> List[Text]:
