@@ -138,6 +138,19 @@ def test_correction_at_the_summary(visitor: Visitor, leads_api: LeadsApi) -> Non
     assert lead["payment_method"] is None
 
 
+def test_after_a_skipped_phone_the_email_question_does_not_offer_a_skip(
+    visitor: Visitor, leads_api: LeadsApi
+) -> None:
+    fill_until_contact(visitor, "tms", "90064")
+    visitor.says("Kim Lee")
+    reply = visitor.says("skip")
+    assert "email" in reply and "skip" not in reply
+    visitor.says("kim.lee@example.com")
+    finish(visitor)
+    [lead] = leads_api.leads_for(visitor.sender_id)
+    assert (lead["phone"], lead["email"]) == (None, "kim.lee@example.com")
+
+
 def test_stop_cancels_and_stores_nothing(visitor: Visitor, leads_api: LeadsApi) -> None:
     visitor.says("sign me up for a consultation")
     visitor.says("tms")
