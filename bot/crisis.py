@@ -92,6 +92,7 @@ DISCLOSURES: dict[str, list[str]] = {
         r"\b(?:don'?t|dont|do\s+not|can'?t|cant)\s+see\s+(?:the|a|any)\s+point\s+(?:any\s*more|in\s+(?:anything|living|life|going\s+on|trying))\b",
         r"\b(?:want|wanna)\s+(?:to\s+)?disappear\b",
         r"\bgiv(?:en|ing|e)\s+away\s+(?:all\s+)?(?:of\s+)?my\s+(?:things|stuff|belongings|possessions)\b",
+        r"\bwr(?:ote|itten|iting)\s+(?:a\s+|my\s+)?(?:goodbye|farewell|suicide)\s+(?:notes?|letters?)\b",
         r"\bwr(?:ote|itten|iting)\s+(?:a\s+)?(?:goodbye\s+|farewell\s+)?(?:note|letter)s?\s+(?:for|to)\s+(?:my\s+)?(?:family|kids|wife|husband|parents|mom|dad|everyone)\b",
         r"\b(?:drive|driving|crash|crashing|steer|steering)\s+(?:my\s+car\s+)?(?:off|into)\s+(?:a|the)\s+(?:cliff|bridge|wall|tree|ocean)\b",
         r"\b(?:run|running|walk|walking|step|stepping|jump|jumping)\s+(?:out\s+)?(?:into|in\s+front\s+of)\s+(?:traffic|a\s+(?:car|bus|train|truck))\b",
@@ -115,6 +116,7 @@ DISCLOSURES: dict[str, list[str]] = {
         r"\bself[\s-]*(?:harm|harming|injury|injure|mutilat\w*)\b.*\b(?:i|i'?m|been|again|started|keep)\b",
         r"\b(?:i|i'?ve|been|started|keep)\b.*\bself[\s-]*(?:harm|harming|injury|mutilat\w*)\b",
         r"\b(?:started|start|keep|been)\s+cutting\b",
+        r"\b(?:can'?t|cannot|can\s+not|couldn'?t)\s+stop\s+(?:cutting|burning|hurting|scratching|hitting)\b(?!\s+(?:corners|back|down|costs|hair|my\s+hair))",
         r"\bcutting\s+again\b",
     ],
     "harm_to_others": [
@@ -171,14 +173,22 @@ FIGURATIVE = [
     r"\bto\s+die\s+for\b|\bdead\s+tired\b|\bdying\s+laughing\b|\bi'?m\s+dead\s+(?:lol|lmao|haha)",
     r"\boverdos(?:ed|ing)\s+on\s+(?:co+f+e+|caf+e+ine|sugar|candy|chocolate|netflix|tv|memes|work|pizza)\b",
     r"\bcould\s+(?:kill|murder)\s+(?:for|a)\b",
+    # Everyday idioms: "my commute is murder", "this job will be the death of me", "drowning
+    # in paperwork", "jump on a call".
+    r"\b(?:is|was|are|'s|been)\s+(?:absolute\s+|pure\s+|sheer\s+)?murder\b",
+    r"\bthe\s+(?:death|end)\s+of\s+me\b",
+    r"\bdrowning\s+in\s+(?:work|paperwork|emails?|bills|debt|homework|laundry|meetings|deadlines|tasks|forms|admin)\b",
+    r"\b(?:jump|hop)\s+on\s+(?:a|the)\s+(?:quick\s+)?(?:call|zoom|phone|meeting|bandwagon)\b",
+    r"\bshoot(?:ing)?\s+for\s+(?:a|an|the|early|late|next|this|morning|afternoon|evening)\b",
 ]
 _COMPILED_FIGURATIVE = [re.compile(pattern) for pattern in FIGURATIVE]
-# The one kind of figure taken out before the rules: what someone "dies" of is harmless
-# ("I want to die of embarrassment", "dying to know the price"). Narrow on purpose: "die of
+# The figures taken out before the rules: what someone "dies" of is harmless ("I want to die
+# of embarrassment", "dying to know the price"), and so is a thing that "is murder". Narrow on purpose: "die of
 # shame" or "dying to get out" stay with the rules, and the rest of the message is still read.
 _HARMLESS_DEATH_FIGURE = re.compile(
     r"\b(?:die|dying|died|dead)\s+(?:of|from)\s+(?:embarrassment|laughter|laughing|boredom|"
     r"cringe|curiosity|hunger|thirst|cuteness)\b|\bdying\s+to\s+(?:know|try|see|hear|ask|meet)\b"
+    r"|\b(?:is|was|are|'s)\s+(?:absolute\s+|pure\s+|sheer\s+)?murder\b"
 )
 
 # Likewise a question whether a treatment harms a pregnancy ("could TMS hurt my baby?"):
