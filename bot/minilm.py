@@ -55,7 +55,8 @@ class MiniLM:
         self._layers = sum(1 for k in weights if k.endswith("attention.self.query.weight"))
 
     @classmethod
-    def load(cls, folder: Path | None = None) -> "MiniLM":
+    def load(cls, folder: Path | None = None, weights_file: Path | None = None) -> "MiniLM":
+        """The packaged model, or its tokenizer with other weights (a fine-tuned encoder)."""
         from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
@@ -63,7 +64,18 @@ class MiniLM:
         tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         tokenizer.enable_truncation(max_length=MAX_TOKENS)
         tokenizer.no_padding()
-        return cls(load_file(str(folder / "model.safetensors")), tokenizer)
+        return cls(load_file(str(weights_file or folder / "model.safetensors")), tokenizer)
+
+    @property
+    def weights(self) -> Dict[str, np.ndarray]:
+        return self._w
+
+    @property
+    def tokenizer(self) -> "object":
+        return self._tokenizer
+
+    def with_weights(self, weights: Dict[str, np.ndarray]) -> "MiniLM":
+        return MiniLM(weights, self._tokenizer)
 
     def encode(self, texts: Sequence[str]) -> List[Encoded]:
         if not texts:

@@ -7,6 +7,7 @@ from pathlib import Path
 from types import ModuleType
 
 import bot.minilm
+import bot.minilm_tuning
 from bot.components import linear_classifier, sentence_featurizer
 from bot.components.linear_classifier import LinearClassifier
 from bot.components.sentence_featurizer import SentenceFeaturizer
@@ -32,6 +33,8 @@ def test_a_change_to_a_helper_changes_the_fingerprint(tmp_path: Path) -> None:
 
 def test_the_components_fingerprint_their_modules() -> None:
     assert LinearClassifier.fingerprint_addon({}) == source_fingerprint(linear_classifier)
-    # The featurizer's output depends on the encoder's code too.
-    assert SentenceFeaturizer.fingerprint_addon({}) == source_fingerprint(sentence_featurizer, bot.minilm)
+    # The featurizer's output depends on the encoder's code and on how it is tuned too.
+    assert SentenceFeaturizer.fingerprint_addon({}) == source_fingerprint(
+        sentence_featurizer, bot.minilm, bot.minilm_tuning
+    )
     assert SentenceFeaturizer.fingerprint_addon({}) != source_fingerprint(sentence_featurizer)
