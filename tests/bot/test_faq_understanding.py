@@ -44,6 +44,8 @@ QUESTIONS = [
     ("clinic_contact", "can i just call somebody", "call the clinic"),
     ("compare_treatments", "how do tms and spravato compare", "Spravato"),
     ("pregnancy", "my wife is pregnant, can she still get the nasal spray", "obstetrician"),
+    ("before_a_session", "am i allowed to eat before the spravato dose", "2 hours"),
+    ("medication_interactions", "i take valium, does that clash with ketamine", "every medicine"),
     ("which_treatment_for_me", "which of your treatments should i pick", "can't tell"),
     ("insurance_general", "do you work with insurance companies", "prior authorisation"),
     ("cost_general", "roughly what will this cost me", "Costs depend"),
