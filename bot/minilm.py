@@ -81,12 +81,7 @@ class MiniLM:
         if not texts:
             return []
         batch = self._tokenizer.encode_batch(list(texts))
-        length = max(len(e.ids) for e in batch)
-        ids = np.zeros((len(batch), length), dtype=np.int64)
-        mask = np.zeros((len(batch), length), dtype=np.float32)
-        for row, enc in enumerate(batch):
-            ids[row, : len(enc.ids)] = enc.ids
-            mask[row, : len(enc.ids)] = 1.0
+        ids, mask = padded(batch)
         hidden = self._forward(ids, mask)
         pooled = (hidden * mask[:, :, None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
         pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
@@ -142,6 +137,17 @@ class MiniLM:
         weights /= weights.sum(axis=-1, keepdims=True)
         context = (weights @ v).transpose(0, 2, 1, 3).reshape(batch, length, width)
         return self._linear(context, f"{p}.attention.output.dense")
+
+
+def padded(encodings: Sequence["object"]) -> Tuple[np.ndarray, np.ndarray]:
+    """Token ids of a batch, zero-padded to the longest, and the mask of real tokens."""
+    length = max(len(e.ids) for e in encodings)
+    ids = np.zeros((len(encodings), length), dtype=np.int64)
+    mask = np.zeros((len(encodings), length), dtype=np.float32)
+    for row, encoding in enumerate(encodings):
+        ids[row, : len(encoding.ids)] = encoding.ids
+        mask[row, : len(encoding.ids)] = 1.0
+    return ids, mask
 
 
 @lru_cache(maxsize=1)

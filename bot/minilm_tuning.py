@@ -18,6 +18,8 @@ from typing import Dict, Sequence
 
 import numpy as np
 
+from bot.minilm import padded
+
 HEADS = 12
 LAYER_NORM_EPS = 1e-12
 DROPOUT = 0.1
@@ -91,14 +93,7 @@ def _embed(encoder: "_Encoder", tokenizer: "object", texts: Sequence[str]) -> np
 
 
 def _batch(tokenizer: "object", texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    encodings = tokenizer.encode_batch(list(texts))
-    length = max(len(e.ids) for e in encodings)
-    ids = np.zeros((len(encodings), length), dtype=np.int32)
-    mask = np.zeros((len(encodings), length), dtype=np.float32)
-    for row, encoding in enumerate(encodings):
-        ids[row, : len(encoding.ids)] = encoding.ids
-        mask[row, : len(encoding.ids)] = 1.0
-    return ids, mask
+    return padded(tokenizer.encode_batch(list(texts)))
 
 
 class _Encoder:
