@@ -33,6 +33,7 @@ step = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
 fail = { printf '\n\033[31mStep failed: %s\033[0m\n%s\n' "$(1)" "$(2)" >&2; exit 1; }
 
 TRAINING_INPUTS := config.yml domain.yml bot/clinic_profile.yml bot/crisis.py bot/minilm.py \
+  bot/minilm_tuning.py bot/spelling.py \
   $(shell find data bot/components -type f -name '*.y*ml' -o -type f -name '*.py' 2>/dev/null) $(SPACY_DIR)/meta.json
 
 .PHONY: help

@@ -22,6 +22,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.components.spelling_corrector import corrected_text
 from bot.crisis import detect_crisis, is_figurative, is_topic_question
 
 CRISIS_INTENT = "crisis"
@@ -66,7 +67,8 @@ class CrisisDetector(GraphComponent):
 
     def _crisis_category(self, message: Message) -> Optional[Text]:
         text = message.get(TEXT) or ""
-        match = detect_crisis(text)
+        # The rules read the text as typed and, for misspellings they do not know, corrected.
+        match = detect_crisis(text) or detect_crisis(corrected_text(message))
         if match is not None:
             return match.category
         ranking = [

@@ -53,6 +53,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from bot.components.source_fingerprint import source_fingerprint
+from bot.components.spelling_corrector import corrected_text
 
 MODEL_FILE = "linear_classifier.joblib"
 _EMAIL = re.compile(r"\S+@\S+")
@@ -278,8 +279,9 @@ def _label(name: Text, confidence: float) -> Dict[Text, Any]:
 
 
 def _texts_and_embeddings(messages: List[Message]) -> tuple[List[Text], np.ndarray]:
-    """The texts and the sentence embedding the SentenceFeaturizer put on each."""
-    texts = [m.get(TEXT) for m in messages]
+    """The (spelling-corrected) texts and the sentence embedding the SentenceFeaturizer put on
+    each."""
+    texts = [corrected_text(m) for m in messages]
     rows = []
     for message in messages:
         _, sentence = message.get_dense_features(TEXT)

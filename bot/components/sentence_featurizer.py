@@ -35,6 +35,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 import bot.minilm
 import bot.minilm_tuning
 from bot.components.source_fingerprint import source_fingerprint
+from bot.components.spelling_corrector import corrected_text
 from bot.minilm import Encoded, MiniLM, shared_encoder
 
 BATCH_SIZE = 64
@@ -160,25 +161,45 @@ class SentenceFeaturizer(DenseFeaturizer, GraphComponent):
                 for m in messages
                 if m.get(attribute) and m.get(TOKENS_NAMES[attribute])
             ]
+            # The sentence embedding of a visitor's text is taken from its spelling-corrected
+            # form (the token vectors stay aligned with the text as typed).
+            sentences = {
+                text: _sentence_text(message, attribute) for message, text, _ in todo
+            }
             # Each distinct text once (every example of a FAQ topic carries the same answer),
             # in batches of similar length so little work goes into padding.
-            texts = sorted({text for _, text, _ in todo}, key=len)
+            texts = sorted({*sentences, *sentences.values()}, key=len)
             encoded: Dict[Text, Encoded] = {}
             for start in range(0, len(texts), BATCH_SIZE):
                 batch = texts[start : start + BATCH_SIZE]
                 encoded.update(zip(batch, self._encoder.encode(batch)))
             for message, text, tokens in todo:
-                self._add_features(message, attribute, tokens, encoded[text])
+                sentence = encoded[sentences[text]].sentence
+                self._add_features(message, attribute, tokens, encoded[text], sentence)
         return messages
 
     def _add_features(
-        self, message: Message, attribute: Text, tokens: List[Token], encoded: Encoded
+        self,
+        message: Message,
+        attribute: Text,
+        tokens: List[Token],
+        encoded: Encoded,
+        sentence: np.ndarray,
     ) -> None:
         alias = self._config[FEATURIZER_CLASS_ALIAS]
         sequence = np.stack([_token_vector(t, encoded) for t in tokens])
         message.add_features(Features(sequence, FEATURE_TYPE_SEQUENCE, attribute, alias))
-        sentence = encoded.sentence[None, :]
-        message.add_features(Features(sentence, FEATURE_TYPE_SENTENCE, attribute, alias))
+        message.add_features(Features(sentence[None, :], FEATURE_TYPE_SENTENCE, attribute, alias))
+
+
+def _sentence_text(message: Message, attribute: Text) -> Text:
+    """What the sentence embedding is computed from: the corrected text of a message's TEXT
+    (the encoder is uncased, so a text that differs only in case is the same text)."""
+    text = message.get(attribute)
+    if attribute != TEXT:
+        return text
+    corrected = corrected_text(message)
+    return text if corrected == text.lower() else corrected
 
 
 def _token_vector(token: Token, encoded: Encoded) -> np.ndarray:

@@ -16,6 +16,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.components.sentence_featurizer import WEIGHTS_FILE, SentenceFeaturizer
+from bot.components.spelling_corrector import CORRECTED_TEXT
 from bot.minilm import MiniLM, shared_encoder
 from bot.minilm_tuning import embed, fine_tune
 
@@ -92,3 +93,17 @@ def test_no_epochs_keeps_the_packaged_encoder(tmp_path: Path) -> None:
     loaded = SentenceFeaturizer.load(config, storage, resource, _context())
     expected = shared_encoder().encode(["how long is a tms session"])[0].sentence
     assert np.allclose(_sentence(loaded, "how long is a tms session"), expected, atol=1e-6)
+
+
+def test_the_sentence_embedding_comes_from_the_corrected_text(tmp_path: Path) -> None:
+    storage, resource = LocalModelStorage(tmp_path), Resource("sentence_featurizer")
+    featurizer = SentenceFeaturizer.create({"fine_tune_epochs": 0}, storage, resource, _context())
+    message = _tokenized(["is ketamine adictive"])[0]
+    message.set(CORRECTED_TEXT, "is ketamine addictive")
+    featurizer.process([message])
+    sequence, sentence = message.get_dense_features(TEXT)
+    encoder = shared_encoder()
+    expected = encoder.encode(["is ketamine addictive"])[0].sentence
+    assert np.allclose(sentence.features.reshape(-1), expected, atol=1e-6)
+    # One token vector per word as typed, for the entity extractor.
+    assert sequence.features.shape[0] == 3

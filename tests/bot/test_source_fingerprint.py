@@ -8,10 +8,12 @@ from types import ModuleType
 
 import bot.minilm
 import bot.minilm_tuning
-from bot.components import linear_classifier, sentence_featurizer
+import bot.spelling
+from bot.components import linear_classifier, sentence_featurizer, spelling_corrector
 from bot.components.linear_classifier import LinearClassifier
 from bot.components.sentence_featurizer import SentenceFeaturizer
 from bot.components.source_fingerprint import source_fingerprint
+from bot.components.spelling_corrector import SpellingCorrectorComponent
 
 
 def _module(path: Path, code: str) -> ModuleType:
@@ -38,3 +40,7 @@ def test_the_components_fingerprint_their_modules() -> None:
         sentence_featurizer, bot.minilm, bot.minilm_tuning
     )
     assert SentenceFeaturizer.fingerprint_addon({}) != source_fingerprint(sentence_featurizer)
+    # The corrector's output depends on bot.spelling's rules.
+    assert SpellingCorrectorComponent.fingerprint_addon({}) == source_fingerprint(
+        spelling_corrector, bot.spelling
+    )

@@ -1,0 +1,91 @@
+"""Spelling correction of what visitors type, towards the words of the training data.
+
+Why: the sentence encoder splits a misspelt word into unrelated word pieces, and the n-gram
+features lose most of its overlap with the right word, so "is ketamine adictive" or "do you
+acept blue shield" fell back to "I didn't understand" while the correctly spelt question was
+answered with confidence. Only words that are neither English (symspellpy's frequency
+dictionary, shipped in its PyPI package) nor in the training data nor a Californian place are
+changed, and only into a word of the training data: "vitamin" stays "vitamin", "ketamin" becomes
+"ketamine", "locatd" becomes "located". A misspelling that is itself a training example
+("efects" in "antidepresant side efects") counts as known: treating rare training words as
+typos was tried and corrected good words too ("anesthesia", "medi-cal", "helo" into "help"). Short words (slang such as "u", "thx", "cya") and words
+with digits are left as they are.
+
+The corrected text is for the classifiers only; names, places and entity positions still come
+from what the visitor typed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, FrozenSet, Iterable, Optional
+
+# Words shorter than this are never corrected: too many neighbours ("tms" -> "tvs").
+MIN_LENGTH = 4
+# Edits allowed: one for words up to this length, two for longer ones.
+ONE_EDIT_UP_TO = 5
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+
+
+@lru_cache(maxsize=1)
+def english_words() -> FrozenSet[str]:
+    """The 82,765 words of symspellpy's English frequency dictionary."""
+    import symspellpy
+
+    path = Path(symspellpy.__file__).parent / "frequency_dictionary_en_82_765.txt"
+    with path.open(encoding="utf-8") as lines:
+        return frozenset(line.split(" ", 1)[0] for line in lines)
+
+
+@lru_cache(maxsize=1)
+def place_words() -> FrozenSet[str]:
+    """Words of the home state's city names ("encino", "tarzana"): never misspellings."""
+    from actions.places import home_state_city_names
+
+    return frozenset(w for name in home_state_city_names() for w in _WORD.findall(name.lower()))
+
+
+def vocabulary(texts: Iterable[str]) -> Dict[str, int]:
+    """How often each word occurs in the training texts."""
+    return dict(Counter(w for text in texts for w in _WORD.findall(text.lower())))
+
+
+class SpellingCorrector:
+    """Corrects unknown words into training-data words (the most frequent of the closest)."""
+
+    def __init__(self, counts: Dict[str, int], known: Optional[FrozenSet[str]] = None) -> None:
+        from symspellpy import SymSpell
+
+        self.counts = counts
+        known = known if known is not None else english_words() | place_words()
+        self._known = known | set(counts)
+        self._index = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+        for word, count in counts.items():
+            if len(word) >= MIN_LENGTH - 1:
+                self._index.create_dictionary_entry(word, count)
+        self._cache: Dict[str, str] = {}
+
+    def correct(self, text: str) -> str:
+        """`text` in lower case with its unknown words corrected (unchanged when none is)."""
+        lowered = text.lower()
+        return _WORD.sub(lambda match: self._word(match.group(0)), lowered)
+
+    def _word(self, word: str) -> str:
+        if len(word) < MIN_LENGTH or word in self._known:
+            return word
+        if word not in self._cache:
+            self._cache[word] = self._closest(word)
+        return self._cache[word]
+
+    def _closest(self, word: str) -> str:
+        from symspellpy import Verbosity
+
+        distance = 1 if len(word) <= ONE_EDIT_UP_TO else 2
+        suggestions = self._index.lookup(word, Verbosity.CLOSEST, max_edit_distance=distance)
+        if not suggestions:
+            return word
+        # Among the closest, the word the training data uses most.
+        return max(suggestions, key=lambda s: (-s.distance, s.count)).term
