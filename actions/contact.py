@@ -19,7 +19,8 @@ _EMAIL_RE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 _DECLINE_RE = re.compile(
     r"^\W*(?:no+|nope|nah|none|skip|pass|n/?a|no thanks?|no thank you)\W*$|"
     r"\b(?:rather not|prefer not|don'?t have|do not have|dont have|no (?:phone|email|e-mail|number|cell)|"
-    r"skip (?:it|this|that)|not (?:giving|sharing)|won'?t (?:give|share)|only (?:by )?(?:email|phone|text))\b",
+    r"skip (?:it|this|that)|not (?:giving|sharing)|won'?t (?:give|share)|only (?:by )?(?:email|phone|text)|"
+    r"(?:don'?t|do not|dont) (?:want to|wanna) (?:give|share)|not comfortable (?:giving|sharing))\b",
     re.IGNORECASE,
 )
 _NAME_PREFIX_RE = re.compile(

@@ -78,6 +78,12 @@ _INTRODUCTION_RE = re.compile(
     r"\b(?:[Ii]'?m|I am|[Mm]y name is|[Mm]y name's|[Tt]his is|[Ii]t'?s)\s+"
     r"([A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+){1,2})\b"
 )
+# Words that end the whole request, not only decline the detail asked for.
+_STOP_WORDS = re.compile(
+    r"\b(?:stop|cancel|quit|exit|abort|never\s*mind|forget (?:it|about|the|this)|"
+    r"changed my mind|(?:don'?t|do not) want to (?:continue|go on|book|sign up|do this))\b",
+    re.IGNORECASE,
+)
 _NAME_CUE = re.compile(r"\b(?:name|i'?m|i am|call me|this is)\b", re.IGNORECASE)
 
 Slots = Dict[Text, Any]
@@ -101,6 +107,10 @@ def _is_button_payload(tracker: Tracker) -> bool:
 
 def _not_an_answer(tracker: Tracker) -> bool:
     intent, text = _intent(tracker), _text(tracker)
+    if intent == "stop" and _declines_asked_contact(tracker):
+        # "I don't want to give my number" understood as "stop": it declines the number only,
+        # so the form goes on without it instead of ending and erasing everything.
+        return False
     if intent in NOT_AN_ANSWER:
         return True
     if intent in QUESTION_LIKE:
@@ -120,6 +130,15 @@ def _details_in(tracker: Tracker) -> set[Text]:
     person = _entity(tracker, "person")
     found["full_name"] = person if person and _is_valid_name(person) else None
     return {slot for slot, value in found.items() if value is not None}
+
+
+def _declines_asked_contact(tracker: Tracker) -> bool:
+    text = _text(tracker)
+    return (
+        tracker.get_slot("requested_slot") in ("phone", "email")
+        and is_decline(text)
+        and not _STOP_WORDS.search(text)
+    )
 
 
 def _answers(tracker: Tracker, slot: Text) -> bool:

@@ -92,6 +92,29 @@ async def test_phone_and_email_cannot_both_be_declined(make_tracker: TrackerFact
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("text", ["i don't want to give my number", "not comfortable sharing my phone"])
+async def test_declining_the_phone_understood_as_stop_is_a_decline(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, text: str
+) -> None:
+    tracker = make_tracker(text, intent="stop", requested_slot="phone")
+    slots = await run_form(tracker, dispatcher)
+    assert slots["phone"] == DECLINED
+    assert slots["phone_masked"] == "not given"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("text", "asked"), [
+    ("stop, i don't want to give my number", "phone"),  # a stop word: the whole request ends
+    ("i don't want to give my name", "full_name"),  # only phone or email may be declined
+])
+async def test_a_stop_that_is_more_than_a_contact_decline_fills_nothing(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, text: str, asked: str
+) -> None:
+    tracker = make_tracker(text, intent="stop", requested_slot=asked)
+    assert await run_form(tracker, dispatcher) == {}
+
+
+@pytest.mark.asyncio
 async def test_correction_replaces_a_value_given_earlier(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
     tracker = make_tracker(
         "actually my email is sam.r@yahoo.com", requested_slot="contact_consent",

@@ -270,3 +270,18 @@ def test_a_visitor_typing_loosely_gets_through(visitor: Visitor, leads_api: Lead
     [lead] = leads_api.leads_for(visitor.sender_id)
     assert (lead["treatment_interest"], lead["city"], lead["antidepressants_tried"]) == ("spravato", "Culver City", "2+")
     assert (lead["payment_method"], lead["consent_call"], lead["consent_text"], lead["consent_email"]) == ("insurance", False, True, False)
+
+
+def test_declining_the_phone_in_words_goes_on_to_the_email(visitor: Visitor) -> None:
+    fill_until_contact(visitor)
+    assert ASK_PHONE in visitor.says("Dana Whitfield")
+    reply = visitor.says("i don't want to give you my number")
+    assert ASK_EMAIL in reply
+    assert "stopped" not in reply
+
+
+def test_yes_after_the_crisis_message_is_met_gently(visitor: Visitor) -> None:
+    assert "988" in visitor.says("i keep thinking about ending my life")
+    reply = visitor.says("yes")
+    assert "call you back" in reply
+    assert "not sure I understood" not in reply
