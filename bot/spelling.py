@@ -8,8 +8,8 @@ dictionary, shipped in its PyPI package) nor in the training data nor a Californ
 changed, and only into a word of the training data: "vitamin" stays "vitamin", "ketamin" becomes
 "ketamine", "locatd" becomes "located". A misspelling that is itself a training example
 ("efects" in "antidepresant side efects") counts as known: treating rare training words as
-typos was tried and corrected good words too ("anesthesia", "medi-cal", "helo" into "help"). Short words (slang such as "u", "thx", "cya") and words
-with digits are left as they are.
+typos was tried and corrected good words too ("anesthesia", "medi-cal", "helo" into "help").
+Short words (slang such as "u", "thx", "cya") and words with digits are left as they are.
 
 The corrected text is for the classifiers only; names, places and entity positions still come
 from what the visitor typed.
@@ -59,10 +59,10 @@ class SpellingCorrector:
     def __init__(self, counts: Dict[str, int], known: Optional[FrozenSet[str]] = None) -> None:
         from symspellpy import SymSpell
 
-        self.counts = counts
         known = known if known is not None else english_words() | place_words()
         self._known = known | set(counts)
         self._index = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+        # Targets may be one letter shorter than the shortest word corrected ("tmss" -> "tms").
         for word, count in counts.items():
             if len(word) >= MIN_LENGTH - 1:
                 self._index.create_dictionary_entry(word, count)

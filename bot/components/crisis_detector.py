@@ -22,7 +22,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.components.spelling_corrector import corrected_text
+from bot.components.spelling_corrector import spelling_changed
 from bot.crisis import detect_crisis, is_figurative, is_topic_question
 
 CRISIS_INTENT = "crisis"
@@ -67,8 +67,11 @@ class CrisisDetector(GraphComponent):
 
     def _crisis_category(self, message: Message) -> Optional[Text]:
         text = message.get(TEXT) or ""
-        # The rules read the text as typed and, for misspellings they do not know, corrected.
-        match = detect_crisis(text) or detect_crisis(corrected_text(message))
+        match = detect_crisis(text)
+        corrected = spelling_changed(message)
+        if match is None and corrected is not None:
+            # Misspellings the rules do not know, corrected (most messages need no second pass).
+            match = detect_crisis(corrected)
         if match is not None:
             return match.category
         ranking = [

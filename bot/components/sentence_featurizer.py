@@ -35,7 +35,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 import bot.minilm
 import bot.minilm_tuning
 from bot.components.source_fingerprint import source_fingerprint
-from bot.components.spelling_corrector import corrected_text
+from bot.components.spelling_corrector import spelling_changed
 from bot.minilm import Encoded, MiniLM, shared_encoder
 
 BATCH_SIZE = 64
@@ -193,13 +193,12 @@ class SentenceFeaturizer(DenseFeaturizer, GraphComponent):
 
 
 def _sentence_text(message: Message, attribute: Text) -> Text:
-    """What the sentence embedding is computed from: the corrected text of a message's TEXT
-    (the encoder is uncased, so a text that differs only in case is the same text)."""
+    """What the sentence embedding is computed from: a message's TEXT as corrected, if the
+    corrector changed a word."""
     text = message.get(attribute)
     if attribute != TEXT:
         return text
-    corrected = corrected_text(message)
-    return text if corrected == text.lower() else corrected
+    return spelling_changed(message) or text
 
 
 def _token_vector(token: Token, encoded: Encoded) -> np.ndarray:

@@ -33,6 +33,14 @@ def corrected_text(message: Message) -> Text:
     return message.get(CORRECTED_TEXT) or message.get(TEXT) or ""
 
 
+def spelling_changed(message: Message) -> Optional[Text]:
+    """The corrected text when the corrector changed a word, else None (a text that differs only
+    in case reads the same to the uncased encoder and the case-folding crisis rules)."""
+    text = message.get(TEXT) or ""
+    corrected = corrected_text(message)
+    return corrected if corrected != text.lower() else None
+
+
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True
 )
