@@ -64,6 +64,8 @@ SHORT_ANSWER_WORDS = 6
 # Intents under which a message may carry details even when no question asked for them.
 GIVES_DETAILS = {"inform", "request_consultation", "affirm", "nlu_fallback"}
 MAX_FAILURES = 3
+# The two ways to reach a visitor: either may be declined while the other stays open.
+OTHER_CONTACT = {"phone": "email", "email": "phone"}
 NOT_GIVEN = "not given"
 SKIPPED = "skipped"
 # What a question the lead can do without is recorded as after MAX_FAILURES unreadable answers.
@@ -82,6 +84,12 @@ _INTRODUCTION_RE = re.compile(
 _STOP_WORDS = re.compile(
     r"\b(?:stop|cancel|quit|exit|abort|never\s*mind|forget (?:it|about|the|this)|"
     r"changed my mind|(?:don'?t|do not) want to (?:continue|go on|book|sign up|do this))\b",
+    re.IGNORECASE,
+)
+# A bare time of day or week: "morning", "evenings please", "weekends".
+_TIME_ANSWER = re.compile(
+    r"^\s*(?:in the\s+|early\s+|late\s+)?(?:mornings?|afternoons?|evenings?|nights?|weekdays?|"
+    r"weekends?|any\s*time)\b(?!\s+(?:to|everyone|all)\b)",
     re.IGNORECASE,
 )
 _NAME_CUE = re.compile(r"\b(?:name|i'?m|i am|call me|this is)\b", re.IGNORECASE)
@@ -135,7 +143,7 @@ def _details_in(tracker: Tracker) -> set[Text]:
 def _declines_asked_contact(tracker: Tracker) -> bool:
     text = _text(tracker)
     return (
-        tracker.get_slot("requested_slot") in ("phone", "email")
+        tracker.get_slot("requested_slot") in OTHER_CONTACT
         and is_decline(text)
         and not _STOP_WORDS.search(text)
     )
@@ -151,8 +159,16 @@ def _answers(tracker: Tracker, slot: Text) -> bool:
         _asked(tracker, slot)
         and not _not_an_answer(tracker)
         and not _is_button_payload(tracker)
+        and not _asks_for_the_consultation(tracker)
         and not (_details_in(tracker) - {slot})
     )
+
+
+def _asks_for_the_consultation(tracker: Tracker) -> bool:
+    """"ok can someone call me" in the middle of the form: the visitor asks for what the form
+    is doing, which is no answer to the question; a rule says so and asks it again. A message
+    that also gives a detail ("yes book me, I'm in 90401") still gives it."""
+    return _intent(tracker) == "request_consultation" and not _details_in(tracker)
 
 
 def _may_carry_details(tracker: Tracker) -> bool:
@@ -272,14 +288,20 @@ class ValidateLeadForm(FormValidationAction):
     async def extract_antidepressants_tried(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Slots:
-        if not _may_carry_details(tracker):
+        # "I've tried four antidepressants and none of them work" shares a feeling and answers
+        # the question: the number is taken, from an explicit mention only ("I haven't felt
+        # well in months" is no "none"), and the visitor hears that they were listened to.
+        feeling = _intent(tracker) == "share_feelings"
+        if not (_may_carry_details(tracker) or feeling):
             return {}
         value = _entity(tracker, "antidepressants")
         if value is None and not _is_button_payload(tracker):
-            asked = _asked(tracker, "antidepressants_tried")
+            asked = _asked(tracker, "antidepressants_tried") and not feeling
             value = read_antidepressants_tried(_text(tracker), asked)
             if value is None and _answers(tracker, "antidepressants_tried"):
                 value = _text(tracker)
+        if value and feeling:
+            dispatcher.utter_message(response="utter_heard_you")
         return {"antidepressants_tried": value} if value else {}
 
     async def extract_full_name(
@@ -325,7 +347,14 @@ class ValidateLeadForm(FormValidationAction):
     async def extract_preferred_contact_time(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Slots:
-        if not _answers(tracker, "preferred_contact_time"):
+        # "morning" or "evening" at this question is a time, even when it reads as a greeting
+        # (only a greeting or goodbye: a crisis is never taken as an answer).
+        is_a_time = (
+            _asked(tracker, "preferred_contact_time")
+            and _intent(tracker) in ("greet", "goodbye")
+            and bool(_TIME_ANSWER.match(_text(tracker)))
+        )
+        if not (_answers(tracker, "preferred_contact_time") or is_a_time):
             return {}
         return {"preferred_contact_time": _text(tracker)}
 
@@ -335,6 +364,8 @@ class ValidateLeadForm(FormValidationAction):
         if not _asked(tracker, "payment_method") or _not_an_answer(tracker):
             return {}
         value = _entity(tracker, "payment")
+        if value is None and _asks_for_the_consultation(tracker):
+            return {}
         if value is None:
             text = _text(tracker)
             value = SKIPPED if is_decline(text) or _intent(tracker) == "deny" else (read_payment(text) or text)
@@ -518,7 +549,7 @@ def _skipped_value(tracker: Tracker, slot: Text) -> Slots:
     """The slots that record `slot` as skipped, or {} when the lead cannot do without it."""
     if slot in SKIP_AFTER_FAILURES:
         return {slot: SKIP_AFTER_FAILURES[slot]}
-    other = {"phone": "email", "email": "phone"}.get(slot)
+    other = OTHER_CONTACT.get(slot)
     if other and tracker.get_slot(other) != DECLINED:
         # The other way to reach them is still open (given, or asked next).
         return _declined(slot)

@@ -442,3 +442,84 @@ async def test_an_introduction_beats_half_a_name_from_the_classifier(
 async def test_no_email_is_not_a_name(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
     slots = await run_form(make_tracker("no email", requested_slot="full_name"), dispatcher)
     assert slots.get("full_name") is None
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("asked", [
+    "treatment_interest", "is_adult", "location", "antidepressants_tried", "full_name", "phone",
+    "email", "preferred_contact_time", "payment_method",
+])
+async def test_asking_for_the_consultation_mid_form_is_no_wrong_answer(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, asked: str
+) -> None:
+    # Nothing is extracted, so Rasa hands the message to the rule that says the request is under
+    # way and asks the question again, instead of "Please choose IV ketamine, ...".
+    tracker = make_tracker("can someone just call me", intent="request_consultation",
+                           requested_slot=asked,
+                           slots={"treatment_interest": "tms", "full_name": "Ana Diaz"})
+    slots = await run_form(tracker, dispatcher)
+    assert asked not in slots and "form_failures" not in slots
+    assert responses(dispatcher) == []
+
+
+@pytest.mark.asyncio
+async def test_asking_for_the_consultation_with_a_detail_still_gives_it(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = make_tracker("yes please have someone call me, I'm in 90401",
+                           intent="request_consultation", requested_slot="location")
+    slots = await run_form(tracker, dispatcher)
+    assert slots["zip_code"] == "90401"
+
+
+@pytest.mark.asyncio
+async def test_a_feeling_with_the_number_of_antidepressants_answers_the_question(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = make_tracker("i've tried 4 antidepressants and nothing works",
+                           intent="share_feelings", requested_slot="antidepressants_tried")
+    slots = await run_form(tracker, dispatcher)
+    assert slots["antidepressants_tried"] == "2+"
+    assert responses(dispatcher) == ["utter_heard_you"]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("asked", ["antidepressants_tried", "is_adult", "full_name"])
+async def test_a_feeling_without_a_detail_answers_nothing(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, asked: str
+) -> None:
+    # "no one..." or "haven't..." must not read as "no" or "none": the feeling gets its own reply.
+    tracker = make_tracker("no one gets it, i haven't felt like myself in months",
+                           intent="share_feelings", requested_slot=asked)
+    slots = await run_form(tracker, dispatcher)
+    assert asked not in slots and "form_failures" not in slots
+    assert responses(dispatcher) == []
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("text", "intent"), [
+    ("morning", "greet"), ("evening", "greet"), ("Evenings please", "greet"), ("nights", "goodbye"),
+])
+async def test_a_time_of_day_at_the_time_question_is_a_time_not_a_greeting(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, text: str, intent: str
+) -> None:
+    tracker = make_tracker(text, intent=intent, requested_slot="preferred_contact_time")
+    slots = await run_form(tracker, dispatcher)
+    assert slots["preferred_contact_time"] == text
+
+
+@pytest.mark.asyncio
+async def test_a_greeting_at_the_time_question_is_no_time(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = make_tracker("good morning", intent="greet", requested_slot="preferred_contact_time")
+    assert "preferred_contact_time" not in await run_form(tracker, dispatcher)
+
+
+@pytest.mark.asyncio
+async def test_a_crisis_starting_with_a_time_word_is_never_the_time(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = make_tracker("nights are the worst, i want to die", intent="crisis",
+                           requested_slot="preferred_contact_time")
+    assert await run_form(tracker, dispatcher) == {}

@@ -286,3 +286,11 @@ def test_yes_after_the_crisis_message_is_met_gently(visitor: Visitor) -> None:
     reply = visitor.says("yes")
     assert "call you back" in reply
     assert "not sure I understood" not in reply
+
+
+def test_asking_for_the_call_back_again_mid_form_is_no_wrong_answer(visitor: Visitor) -> None:
+    assert ASK_TREATMENT in visitor.says("I'd like to book a free consultation")
+    reply = visitor.says("ok can someone just call me")
+    assert "That's what we're doing" in reply and ASK_TREATMENT in reply
+    assert "Please choose" not in reply
+    assert ASK_ADULT in visitor.says("tms")
