@@ -133,7 +133,9 @@ DISCLOSURES: dict[str, list[str]] = {
         r"(?!\s+of\s+(?:losing|missing|failing|being\s+late|running|getting\s+fired))",
     ],
     "medical_emergency": [
-        r"\b(?:chest\s+pains?|can'?t\s+breathe|cannot\s+breathe|trouble\s+breathing|struggling\s+to\s+breathe|not\s+breathing|stopped\s+breathing)\b",
+        r"\b(?:chest\s+pains?|can'?t\s+breathe?|cannot\s+breathe?|trouble\s+breathing|struggling\s+to\s+breathe|not\s+breathing|stopped\s+breathing)\b",
+        # "my mom isn't breathing" (held out by `make evaluate`, it was read as a feeling).
+        r"\b(?:isn'?t|is\s*nt|aren'?t|wasn'?t|doesn'?t\s+seem\s+to\s+be|barely)\s+breathing\b",
         r"\b(?:i\s*(?:'m|am)|im|i\s+think\s+i'?m|he'?s|she'?s|they'?re|someone'?s|someone\s+is|is)\s+having\s+a\s+(?:heart\s+attack|stroke|seizure)\b",
         r"\bsomeone\s+(?:is\s+)?having\s+a\s+seizure\b",
         rf"\b(?:took|taken|swallowed|ate|downed|popped)\s+(?:a\s+(?:bunch|lot|handful|whole)|all|too\s+many|too\s+much|the\s+whole|a\s+whole)\b.*\b{_DRUG}\b",
