@@ -260,7 +260,8 @@ class ValidateLeadForm(FormValidationAction):
     async def extract_is_adult(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Slots:
-        if not _may_carry_details(tracker):
+        # "ok can someone call me": the "ok" is no yes to the age question.
+        if not _may_carry_details(tracker) or _asks_for_the_consultation(tracker):
             return {}
         asked = _asked(tracker, "is_adult")
         value: Any = read_age(_text(tracker), asked)

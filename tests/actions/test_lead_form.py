@@ -449,12 +449,14 @@ async def test_no_email_is_not_a_name(make_tracker: TrackerFactory, dispatcher: 
     "treatment_interest", "is_adult", "location", "antidepressants_tried", "full_name", "phone",
     "email", "preferred_contact_time", "payment_method",
 ])
+# "ok" is no yes to "are you 18 or older?" when the rest asks for the call.
+@pytest.mark.parametrize("text", ["can someone just call me", "ok can someone call me"])
 async def test_asking_for_the_consultation_mid_form_is_no_wrong_answer(
-    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, asked: str
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, asked: str, text: str
 ) -> None:
     # Nothing is extracted, so Rasa hands the message to the rule that says the request is under
     # way and asks the question again, instead of "Please choose IV ketamine, ...".
-    tracker = make_tracker("can someone just call me", intent="request_consultation",
+    tracker = make_tracker(text, intent="request_consultation",
                            requested_slot=asked,
                            slots={"treatment_interest": "tms", "full_name": "Ana Diaz"})
     slots = await run_form(tracker, dispatcher)
