@@ -15,6 +15,8 @@ from bot.crisis import detect_crisis
         # A harmless figure elsewhere in the message does not hide the disclosure.
         "i'd die of embarrassment but honestly i want to die", "i want to die of shame",
         "dying to know if anyone would care if i killed myself",
+        # Euphemisms.
+        "thinking of ending things", "i might do something stupid tonight",
     ],
 )
 def test_crisis_messages_are_caught(text: str) -> None:
@@ -29,6 +31,7 @@ def test_crisis_messages_are_caught(text: str) -> None:
         "can you overdose on ketamine", "what is tms", "I killed it at work today",
         "i want to die of embarrassment lol", "I'm gonna die of boredom in this waiting room",
         "dying to try it honestly",
+        "thinking about ending things with my ex", "i did something stupid at work",
     ],
 )
 def test_figurative_and_topic_questions_are_not_crises(text: str) -> None:
