@@ -50,6 +50,12 @@ QUESTIONS = [
     ("insurance_general", "do you work with insurance companies", "prior authorisation"),
     ("cost_general", "roughly what will this cost me", "Costs depend"),
     ("side_effects_general", "what side effects should i be worried about", "Each treatment"),
+    # Neighbouring topics that share words: one infusion vs the series, one TMS visit vs the
+    # course, keeping an antidepressant vs replacing it, a benzodiazepine vs an antidepressant.
+    ("ketamine_session", "how long does a single ketamine drip take", "staff monitor"),
+    ("tms_session", "how long is one visit for tms", "sit in a chair"),
+    ("medication_interactions", "do i keep taking my prozac while i get tms", "every medicine"),
+    ("benzodiazepines", "is it bad to be on klonopin for years", "dependence"),
 ]
 
 # Misspelt as visitors type them; the spelling corrector (bot/spelling.py) makes these readable.
