@@ -78,8 +78,14 @@ def test_form_resumes_after_a_crisis_when_the_visitor_asks(visitor: Visitor) -> 
     assert visitor.slot("treatment_interest") == "tms"
 
 
-def test_figurative_language_gets_a_real_answer(visitor: Visitor) -> None:
-    reply = visitor.says("I'm dying to know how much ketamine costs")
+@pytest.mark.parametrize("text", [
+    "I'm dying to know how much ketamine costs",
+    # The issue's own example: it had fallen to the topic buttons ("dying" pulled it away from
+    # the cost question), which is no crisis reply but no answer either.
+    "I'm dying to know the price",
+])
+def test_figurative_language_gets_a_real_answer(visitor: Visitor, text: str) -> None:
+    reply = visitor.says(text)
     assert "988" not in reply
     assert "insurance" in reply
 

@@ -56,6 +56,10 @@ QUESTIONS = [
     ("tms_session", "how long is one visit for tms", "sit in a chair"),
     ("medication_interactions", "do i keep taking my prozac while i get tms", "every medicine"),
     ("benzodiazepines", "is it bad to be on klonopin for years", "dependence"),
+    # Once fell to the topic buttons or a neighbouring topic.
+    ("spravato_eligibility", "tried three ssris and nothing helped, is spravato possible for me",
+     "at least two antidepressants"),
+    ("spravato_session", "what's the rems thing", "at least 2 hours"),
 ]
 
 # Misspelt as visitors type them; the spelling corrector (bot/spelling.py) makes these readable.
