@@ -53,11 +53,11 @@ def read_yes_no(text: str) -> Optional[bool]:
     return None
 
 
-def read_age(text: str, asked: bool = False) -> Optional[bool]:
+def read_age(text: str, asked: bool = False, yes_no: bool = True) -> Optional[bool]:
     """True for an adult, False for a minor, None when the message does not say.
 
     Outside the age question only explicit forms count ("I'm 17"); while it is asked, any age
-    in the answer ("yep 41") and a plain yes or no do.
+    in the answer ("yep 41") and, with `yes_no`, a plain yes or no do.
     """
     if asked:
         number = _NUMBER_RE.search(text or "")
@@ -72,7 +72,7 @@ def read_age(text: str, asked: bool = False) -> Optional[bool]:
         return False
     if _ADULT_RE.search(text or ""):
         return True
-    return read_yes_no(text) if asked else None
+    return read_yes_no(text) if asked and yes_no else None
 
 
 def read_antidepressants_tried(text: str, asked: bool) -> Optional[str]:

@@ -260,11 +260,13 @@ class ValidateLeadForm(FormValidationAction):
     async def extract_is_adult(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Slots:
-        # "ok can someone call me": the "ok" is no yes to the age question.
-        if not _may_carry_details(tracker) or _asks_for_the_consultation(tracker):
+        if not _may_carry_details(tracker):
             return {}
         asked = _asked(tracker, "is_adult")
-        value: Any = read_age(_text(tracker), asked)
+        # "ok can someone call me": the "ok" is no yes to the age question (an age given with
+        # the request still is the answer).
+        yes_no = not _asks_for_the_consultation(tracker)
+        value: Any = read_age(_text(tracker), asked, yes_no)
         if value is None and asked:
             value = {"affirm": True, "deny": False}.get(_intent(tracker) or "")
         if value is None and _answers(tracker, "is_adult"):

@@ -465,6 +465,17 @@ async def test_asking_for_the_consultation_mid_form_is_no_wrong_answer(
 
 
 @pytest.mark.asyncio
+async def test_an_age_beside_a_call_back_request_still_answers_the_age_question(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    # Only the bare "ok" is no answer: a number given with the request is still the age.
+    tracker = make_tracker("ok can someone call me, 34", intent="request_consultation",
+                           requested_slot="is_adult")
+    slots = await run_form(tracker, dispatcher)
+    assert slots["is_adult"] is True
+
+
+@pytest.mark.asyncio
 async def test_asking_for_the_consultation_with_a_detail_still_gives_it(
     make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
 ) -> None:
