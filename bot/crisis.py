@@ -57,7 +57,7 @@ DISCLOSURES: dict[str, list[str]] = {
         # Euphemisms: "thinking of ending things", "I might do something stupid tonight". A
         # break-up ("ending things with him") and "at work" are left out.
         r"\b(?:think|thinking|thought|thoughts)\s+(?:of|about)\s+end(?:ing)?\s+(?:it|things|everything)\b(?!\s+with)",
-        r"\b(?:might|may|could|gonna|going\s+to|about\s+to|i'?ll|afraid\s+i'?ll|scared\s+i'?ll)\s+do\s+something\s+(?:stupid|drastic|dangerous)\b(?!\s+(?:at|with)\s+work)",
+        r"\b(?:might|may|could|gonna|going\s+to|about\s+to|i'?ll)\s+do\s+something\s+(?:stupid|drastic|dangerous)\b(?!\s+(?:at|with)\s+work)",
         r"\b(?:i'?m|i\s+am|im)\s+not\s+safe\b",
         r"\b(?:don'?t|do\s+not|dont)\s+feel\s+safe\b",
         r"\b(?:don'?t|dont|can'?t|cannot|cant)\s+trust\s+myself\b",
