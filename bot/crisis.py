@@ -34,7 +34,11 @@ DISCLOSURES: dict[str, list[str]] = {
         r"\bkms\b",
         r"\b(?:end|ending|take|taking|took)\s+(?:it\s+all|my\s+(?:own\s+)?life|my\s+life)\b",
         r"\bend\s+(?:it|things|everything)\s+(?:all|now|tonight|today|for\s+good|soon)\b",
-        rf"\b(?:want|wants|wanna|wanted|going|gonna|ready|plan(?:ning)?|trying|deserve)\s+(?:to\s+)?{_DIE}\b",
+        rf"\b(?:want|wants|wanna|wanted|wanting|going|gonna|ready|plan(?:ning)?|trying|deserve|decided|deciding|chose|choosing)\s+(?:to\s+|2\s+)?{_DIE}\b"
+        r"(?!\s+(?:my|her|his|their|the|it)\s+(?:\w+\s+)?hair)",
+        # Searching for a method ("thinking of ways to die", "looked up how to die").
+        r"\b(?:ways?|methods?)\s+to\s+(?:die|end\s+it|end\s+my\s+life)\b",
+        r"\b(?:look(?:ed|ing)?|search(?:ed|ing)?|googl(?:ed|ing|e))\s+(?:up\s+)?how\s+to\s+(?:die|end\s+it|end\s+my\s+life)\b",
         r"\b(?:plan|planning|want|wanna|going|gonna|ready|decided|trying|about|how)\s+(?:to\s+)?end\s+(?:it|things|everything|it\s+all|my\s+(?:own\s+)?(?:life|lfe|lif|live|existence))\b",
         r"\b(?:gun|rope|noose|pills?)\s+to\s+end\s+(?:it|things|my)",
         r"\bnever\s+wake\s+up\b",
@@ -53,10 +57,10 @@ DISCLOSURES: dict[str, list[str]] = {
         r"\b(?:i'?ll|i\s+will|i'?d|ill)\s+(?:probably\s+|prob\s+|likely\s+|just\s+)?be\s+dead\b(?!\s+tired)",
         r"\bif\s+i\s+(?:was|were|am)\s+(?:dead|gone(?!\s+for)|not\s+(?:here|around|alive))\b|\bif\s+i\s+(?:died|disappeared|killed\s+my)",
         r"\bwant\s+(?:it|everything|this|the\s+pain|my\s+life)\s+(?:all\s+)?to\s+(?:be\s+over|end|stop)\b",
-        r"\b(?:should|could|might|will|gonna|going\s+to|ought\s+to)\s+(?:just\s+)?end\s+it\b",
+        r"\b(?:should|could|might|will|gonna|going\s+to|ought\s+to|imma|ima|i'?ma)\s+(?:just\s+)?end\s+it\b(?!\s+(?:here|there|for\s+today|for\s+now))",
         # Euphemisms: "thinking of ending things", "I might do something stupid tonight". A
         # break-up ("ending things with him") and "at work" are left out.
-        r"\b(?:think|thinking|thought|thoughts)\s+(?:of|about)\s+end(?:ing)?\s+(?:it|things|everything)\b(?!\s+with)",
+        r"\b(?:think|thinking|thinkin|thought|thoughts)\s+(?:of|about|bout|abt)\s+end(?:ing|in)?\s+(?:it|things|everything)\b(?!\s+with)",
         r"\b(?:might|may|could|gonna|going\s+to|about\s+to|i'?ll)\s+do\s+something\s+(?:stupid|drastic|dangerous)\b(?!\s+(?:at|with)\s+work)",
         r"\b(?:i'?m|i\s+am|im)\s+not\s+safe\b",
         r"\b(?:don'?t|do\s+not|dont)\s+feel\s+safe\b",
@@ -69,6 +73,8 @@ DISCLOSURES: dict[str, list[str]] = {
         r"\bno\s+(?:reason|point|will)\s+(?:to|in|for)\s+(?:live|living|go(?:ing)?\s+on|being\s+alive)\b",
         r"\b(?:life|living)\s+(?:is\s+)?(?:not|isn'?t|aint|ain'?t)\s+worth\s+(?:it|living)\b",
         r"\bnot\s+worth\s+living\b",
+        # Hating one's own life is a warning sign, even with no plan said ("i hate my life").
+        r"\bhate\s+(?:my\s+(?:whole\s+|own\s+)?life|being\s+alive|living(?!\s+(?:in|with|so|far|near|here|there|at|on|alone|next|by|close)\b)|existing|my\s+existence)\b(?!\s+insurance)",
         # Giving up on life itself (recall first: "giving up on everything" is a warning sign).
         r"\b(?:give|giving|gave|given)\s+up\s+on\s+(?:everything|life|living|myself|it\s+all)\b",
         r"\b(?:so\s+|just\s+|completely\s+)?done\s+with\s+(?:everything|life|living|it\s+all|being\s+alive)\b",
@@ -113,6 +119,34 @@ DISCLOSURES: dict[str, list[str]] = {
         r"\btonight(?:'s|\s+is)\s+the\s+night\b(?!\s+(?:of|for|we|our)\b)",
         r"\bthis\s+is\s+my\s+last\s+(?:message|words|night)\b(?!\s+(?:of|at|in|before|to\s+you\s+about)\b)",
         r"\bmade\s+my\s+peace\b(?!\s+with\s+(?:the|my|a|this|that)\b)",
+        # Found by probing with new wordings (session of 2026-12-01).
+        r"\bfeel(?:s|ing)?\s+like\s+end(?:ing)?\s+(?:it|things|everything|my\s+life)\b(?!\s+with)",
+        r"\bcan'?t\s+keep\s+(?:living|going\s+on|existing)\b",
+        r"\b(?:wish|want|wanna|hope)\b.*\b(?:not|never)\s+wake\s+up\b(?!\s+(?:early|at|before|until|till|for|on\s+time))",
+        r"\b(?:want|wanna|wish\s+i\s+(?:could|would)|going\s+to|gonna)\s+(?:to\s+)?(?:just\s+)?di(?:s|ss)app?ea?r\b",
+        r"\b(?:want|wanna|going|gonna|ready|need)\s+to\s+end\s+(?:my|the|this)\s+(?:suffering|pain)\b"
+        r"(?!.*\b(?:tms|ketamine|spravato|treatments?|therapy|infusions?|depression|help)\b)",
+        r"\b(?:have|got|bought|own|found)\s+(?:a|my|the)\s+(?:gun|pistol|firearm|rifle|knife|blade)\b.*\b(?:use|using|end|do\s+it)\b",
+        r"\b(?:think|thinking|thought|thoughts)\s+(?:about|of)\s+death\b(?!\s+of\b)",
+        r"\b(?:picture|picturing|imagin(?:e|ing)|think(?:ing)?\s+about)\s+my\s+(?:own\s+)?funeral\b",
+        r"\bdon'?t\s+think\s+i'?(?:ll|\s+will)\s+be\s+(?:here|around|alive)\b|\bwon'?t\s+be\s+alive\b",
+        r"\b(?:not\s+(?:going\s+to|gonna)|won'?t|don'?t\s+think\s+i'?(?:ll|\s+will))\s+make\s+it\s+(?:through\s+(?:the|this|to)\s+(?:night|week|weekend)|to\s+(?:the\s+)?(?:morning|tomorrow))\b",
+        r"\b(?:i'?d|i\s+would|id)\s+(?:rather|sooner)\s+(?:be\s+dead|die|not\s+(?:be\s+)?(?:alive|here|exist))\b(?!\s+than)",
+        r"\b(?:death|dying|suicide)\s+(?:is|seems|feels|looks)\s+(?:like\s+)?(?:the\s+|my\s+)?(?:only|best|easiest|right)\s+(?:option|answer|way|choice|solution)\b",
+        r"\b(?:want|wanna|ready|going|gonna)\s+(?:to\s+)?give\s+up(?:\s+(?:now|completely|for\s+good))?\s*$",
+        r"\bwish\s+i\s*(?:'d|had|d)?\s+never\s+(?:been\s+)?born\b",
+        r"\b(?:stop|tired\s+of|sick\s+of|hate)\s+being\s+a\s+burden\b|\bburden\s+(?:to|on)\s+(?:everyone|everybody|my\s+family|them|others)\b",
+        r"\bwant\s+(?:it|this|everything|it\s+all)\s+(?:all\s+)?over\b(?!\s+with)",
+        r"\b(?:scared|afraid|terrified)\s+of\s+(?:myself|my\s+own\s+thoughts|what\s+i\s+might\s+do)\b",
+        r"\bbecause\s+i\s+won'?t\s+need\s+(?:it|them|her|him|this|that|anything)\b",
+        r"\bif\s+i\s+(?:wasn'?t|weren'?t|was\s*nt)\s+(?:around|here|alive)\b",
+        r"\bdisappear(?:ing)?\s+(?:forever|for\s+good)\b",
+        r"\bwhat'?s\s+(?:even\s+)?the\s+point\s+(?:of|in)\s+(?:anything|it\s+all|any\s+of\s+(?:this|it)|living|existing|trying\s*$)",
+        r"\bnothing\s+(?:left\s+)?to\s+live\s+for\b|\bno\s+(?:reason|one)\s+(?:left\s+)?to\s+live\s+for\b",
+        r"\b(?:los(?:e|ing|t)|no)\s+(?:the\s+|my\s+)?will\s+to\s+live\b",
+        r"\b(?:life|living|my\s+life|existence)\s+(?:is|feels|seems)\s+(?:so\s+|completely\s+|totally\s+)?(?:pointless|meaningless)\b",
+        # Spanish (the 988 line has Spanish): "quiero morir", "me quiero matar", "no quiero vivir".
+        r"\b(?:quiero|quisiera|voy\s+a|me\s+quiero|me\s+voy\s+a)\s+(?:morir(?:me)?|matar(?:me)?|suicidar(?:me)?)\b|\bno\s+quiero\s+(?:vivir|seguir\s+viviendo|existir)\b|\bmatarme\b|\bquitarme\s+la\s+vida\b",
         r"\bneed\s+help\s+(?:right\s+)?now\b(?!\s+(?:with|for|to|on|finding|choosing|booking|understanding|picking))",
     ],
     "self_harm": [
@@ -122,6 +156,9 @@ DISCLOSURES: dict[str, list[str]] = {
         r"\b(?:started|start|keep|been)\s+cutting\b",
         r"\b(?:can'?t|cannot|can\s+not|couldn'?t)\s+stop\s+(?:cutting|burning|hurting|scratching|hitting)\b(?!\s+(?:corners|back|down|costs|hair|my\s+hair))",
         r"\bcutting\s+again\b",
+        r"\b(?:cut|cutting|scratch\w*|burn\w*|carv\w*)\s+(?:my\s+)?(?:arms?|legs?|wrists?|thighs?|skin|stomach)\b.*\b(?:until|till|til|bled|bleed|bleeding|on\s+purpose)\b",
+        # "I'm scared I'll do something to myself".
+        rf"\bdo\s+(?:something|anything|things)\s+to\s+{_SELF}\b",
     ],
     "harm_to_others": [
         r"\b(?:kill|killing|kil|murder|murdering|shoot|shooting|stab|stabbing|strangle)\s+(?:him|her|them|someone|somebody|some\s+one|people|everyone|everybody|my\s+\w+|the\s+\w+|that\s+\w+|this\s+\w+|a\s+\w+)\b",
@@ -130,32 +167,44 @@ DISCLOSURES: dict[str, list[str]] = {
         r"\b(?:is|are|keeps?)\s+(?:beating|hitting|choking|strangling)\s+(?:me|my\s+\w+|her|him|us)\b",
         r"\b(?:want|wanna|going|gonna|feel\s+like)\s+(?:to\s+)?(?:hurt|kill|shoot|stab)\s+(?:him|her|them)\b",
         # Danger from someone else is an emergency too.
-        r"\b(?:he|she|they|someone|somebody|my\s+\w+)\s+(?:is\s+|'s\s+|s\s+|are\s+|'re\s+|has\s+)?(?:going\s+to|gonna|will|wants?\s+to|threaten(?:ed|s|ing)\s+to|tried\s+to|trying\s+to)\s+(?:kill|hurt|beat|shoot|stab)\s+me\b",
+        r"\b(?:he|she|they|someone|somebody|my\s+\w+)(?:\s+is\s+|'s\s+|\s+s\s+|\s+are\s+|'re\s+|\s+has\s+|\s+)(?:going\s+to|gonna|will|wants?\s+to|threaten(?:ed|s|ing)\s+to|tried\s+to|trying\s+to|coming\s+(?:over\s+|here\s+)?to)\s+(?:kill|hurt|beat|shoot|stab)\s+me\b",
         r"\b(?:he|she|they|someone|somebody|my\s+\w+)\s+(?:hit|hits|beat|beats|choked|chokes|strangled)\s+me\b",
+        r"\b(?:said|says|told\s+me|swore|swears)\s+(?:that\s+)?(?:he|she|they)\s*(?:'d|'ll|would|will|is\s+going\s+to|was\s+going\s+to|'s\s+going\s+to|gonna)\s+(?:kill|hurt|beat|shoot|stab)\s+me\b",
         r"\bthreaten(?:s|ed|ing)?\s+(?:me|us|my\s+(?:kids?|children|son|daughter|baby|family|life))\b",
         r"\b(?:i'?m|i\s+am|im|we'?re|we\s+are|my\s+life\s+is|my\s+(?:kids?|children|son|daughter|baby)\s+(?:is|are))\s+in\s+danger\b"
         r"(?!\s+of\s+(?:losing|missing|failing|being\s+late|running|getting\s+fired))",
     ],
     "medical_emergency": [
-        r"\b(?:chest\s+pains?|can'?t\s+breathe?|cannot\s+breathe?|trouble\s+breathing|struggling\s+to\s+breathe|not\s+breathing|stopped\s+breathing)\b",
+        r"\bchest\s+(?:hurts|is\s+hurting|feels\s+(?:tight|crushed|heavy))\b(?!\s+(?:when|if|after|during|sometimes|occasionally))|\b(?:it'?s|having|this\s+is)\s+a\s+heart\s+attack\b",
+        r"\b(?:chest\s+pains?|can'?t\s+breathe?|cannot\s+breathe?|trouble\s+breathing|struggling\s+to\s+breathe|not\s+breathing|stopped\s+breathing)\b"
+        r"(?!\s+(?:through|out\s+of|with)\s+(?:my\s+|one\s+|the\s+)?(?:nose|nostrils?))",
         # "my mom isn't breathing" (held out by `make evaluate`, it was read as a feeling).
         r"\b(?:isn'?t|is\s*nt|aren'?t|wasn'?t|doesn'?t\s+seem\s+to\s+be|barely)\s+breathing\b",
         r"\b(?:i\s*(?:'m|am)|im|i\s+think\s+i'?m|he'?s|she'?s|they'?re|someone'?s|someone\s+is|is)\s+having\s+a\s+(?:heart\s+attack|stroke|seizure)\b",
         r"\bsomeone\s+(?:is\s+)?having\s+a\s+seizure\b",
-        rf"\b(?:took|taken|swallowed|ate|downed|popped)\s+(?:a\s+(?:bunch|lot|handful|whole)|all|too\s+many|too\s+much|the\s+whole|a\s+whole)\b.*\b{_DRUG}\b",
+        rf"\b(?:took|taken|swallowed|ate|downed|popped)\s+(?:a\s+(?:bunch|lot|handful|whole)|all|too\s+many|too\s+much|(?:the|a|my|his|her|an)\s+(?:whole|entire))\b.*\b{_DRUG}\b",
+        rf"\b(?:took|taken|swallowed|ate|downed|popped)\s+[1-9]\d+\s+(?!mg|mcg|ml|milligrams?)(?:\w+\s+)?{_DRUG}\b",
         rf"\btook\s+all\s+(?:of\s+)?(?:my|her|his|their|the)\s+{_DRUG}\b",
+        rf"\bmixed\s+(?:all\s+|a\s+bunch\s+of\s+)?(?:my\s+|the\s+)?{_DRUG}\s+(?:with|and)\s+(?:alcohol|vodka|booze|wine|liquor|whiskey|drinks?)\b",
+        rf"\b(?:drank|drunk)\s+(?:a|the|half\s+a|a\s+whole|an\s+entire)\s+(?:bottle|fifth|handle)\b.*\b{_DRUG}\b",
         r"\b(?:took|taken|swallowed)\s+\d+\s+(?:\w+\s+)?(?:pills?|tablets?|capsules?)\b",
         r"\b(?:overdosed|overdosing|od'?d|od'?ing)\b(?!\s+on\s+(?:co+f+e+|caf+e+ine|sugar|candy|chocolate|netflix|tv|memes|work|love|pizza))",
         r"\b(?:swallowed|drank|drunk|ate|took|ingested)\s+(?:some\s+)?(?:bleach|poison|antifreeze|rat\s+poison|drain\s+cleaner|lye|pesticide|weed\s*killer)\b",
         r"\b(?:face|mouth)\s+(?:is\s+)?droop\w*|\bcan'?t\s+(?:feel|move)\s+my\s+(?:arm|leg|face|left\s+side|right\s+side)\b",
         r"\bbleeding\b.*\b(?:can'?t|cannot|won'?t)\s+(?:stop|make\s+it\s+stop)\b|\bwon'?t\s+stop\s+bleeding\b",
-        r"\b(?:passed\s+out|unconscious|won'?t\s+wake\s+up|isn'?t\s+waking\s+up|not\s+waking\s+up|bleeding\s+(?:a\s+lot|heavily|badly|everywhere))\b",
+        # Someone is unconscious; not a question about sedation ("will I be unconscious during
+        # the infusion?") or about waking early ("I won't wake up that early").
+        r"\b(?:passed\s+out|isn'?t\s+waking\s+up|not\s+waking\s+up|bleeding\s+(?:a\s+lot|heavily|badly|everywhere))\b",
+        r"\bwon'?t\s+wake\s+up\b(?!\s+(?:that|so|early|in\s+time|before|at|for|until|till|on\s+time))",
+        r"\b(?:is|are|was|were|'s|s|he'?s|she'?s|found\s+\w+|went|lying|lay|knocked)\s+unconscious\b|\bunconscious\s+on\s+the\s+(?:floor|ground|bed|couch)\b",
     ],
 }
 
 # Words that signal a crisis when the visitor speaks about themselves or someone close.
 TOPIC_WORDS: dict[str, str] = {
-    "suicidal_ideation": r"\b(?:suicid\w*|sucid\w*|suisid\w*|suicd\w*|sewerslide|unalive|self[\s-]*destruct\w*)\b",
+    # "Dark thoughts" is a common way to say suicidal thoughts; a general question about them
+    # ("does ketamine help with dark thoughts?") still gets the factual answer.
+    "suicidal_ideation": r"\b(?:suicid\w*|sucid\w*|suisid\w*|suicd\w*|sewerslide|unaliv\w*|self[\s-]*destruct\w*|dark\s+thoughts?)\b",
     "self_harm": r"\bself[\s-]*(?:harm\w*|injur\w*|mutilat\w*)\b",
     "medical_emergency": r"\b(?:overdose|over\s+dose|\bod\b)\b",
 }
