@@ -60,6 +60,13 @@ QUESTIONS = [
     ("spravato_eligibility", "tried three ssris and nothing helped, is spravato possible for me",
      "at least two antidepressants"),
     ("spravato_session", "what's the rems thing", "at least 2 hours"),
+    # A danger word inside a real question is no crisis ("unconscious" once matched a rule);
+    # stopping already done and feeling unwell; the service area.
+    ("ketamine_session", "will i be unconscious during the infusion", "staff monitor"),
+    ("antidepressant_stopping", "i quit paxil cold turkey yesterday and feel like garbage",
+     "already stopped"),
+    ("clinic_location", "i live in riverside county, do you treat people from there", "miles"),
+    ("spravato_session", "does anyone watch you after the spray", "at least 2 hours"),
 ]
 
 # Misspelt as visitors type them; the spelling corrector (bot/spelling.py) makes these readable.
