@@ -177,9 +177,9 @@ validate: install  ## Check the training data (rasa data validate)
 	@$(BOT_PY) -m bot.validate_data
 
 .PHONY: evaluate
-evaluate: install $(SPACY_DIR)/meta.json  ## NLU report on held-out data vs the baseline (reports/nlu/); SAVE_BASELINE=1 accepts it
+evaluate: install $(SPACY_DIR)/meta.json  ## NLU report on held-out data vs the baseline (reports/nlu/); SAVE_BASELINE=1 accepts it, SEED=7 another split
 	$(call step,Evaluating the NLU on a held-out 20% split (trains an NLU model; several minutes))
-	@$(BOT_PY) -m bot.evaluate $(if $(SAVE_BASELINE),--save-baseline)
+	@$(BOT_PY) -m bot.evaluate $(if $(SAVE_BASELINE),--save-baseline) $(if $(SEED),--seed $(SEED))
 
 .PHONY: review
 review: install  ## Trainers: queue what visitors typed that was poorly understood (var/review.yml)

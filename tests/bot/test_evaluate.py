@@ -62,3 +62,17 @@ def test_a_drop_beyond_the_margin_is_a_regression() -> None:
     after = _snapshot({"greet": 0.9}, {"faq/a": 0.6}, (0.80, 0.90 - REGRESSION_MARGIN - 0.01))
     _, regressions = compare(after, before)
     assert len(regressions) == 1 and regressions[0].startswith("faq_macro_f1 fell by 0.030")
+
+
+def test_a_baseline_is_only_saved_from_its_own_split(tmp_path: Path, monkeypatch) -> None:
+    import pytest
+
+    import bot.evaluate
+
+    # Refused before any training starts: nothing is run and the baseline file is untouched.
+    monkeypatch.setattr(bot.evaluate, "run", lambda *args: pytest.fail(f"ran {args}"))
+    baseline = tmp_path / "baseline.json"
+    with pytest.raises(SystemExit) as refused:
+        bot.evaluate.main(["--seed", "7", "--save-baseline", "--baseline", str(baseline)])
+    assert refused.value.code == 2
+    assert not baseline.exists()
