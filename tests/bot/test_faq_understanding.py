@@ -67,6 +67,8 @@ QUESTIONS = [
      "already stopped"),
     ("clinic_location", "i live in riverside county, do you treat people from there", "miles"),
     ("spravato_session", "does anyone watch you after the spray", "at least 2 hours"),
+    # Quitting a named medicine (once read as stopping the form).
+    ("antidepressant_stopping", "i'm thinking about quitting wellbutrin", "Please don't stop"),
 ]
 
 # Misspelt as visitors type them; the spelling corrector (bot/spelling.py) makes these readable.
