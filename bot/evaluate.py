@@ -56,9 +56,9 @@ def summarise(out: Path) -> dict[str, float | None]:
     }
 
 
-def write_summary(out: Path, scores: dict[str, float | None]) -> list[str]:
+def write_summary(out: Path, scores: dict[str, float | None], seed: int = BASELINE_SEED) -> list[str]:
     misses = [name for name, target in TARGETS.items() if (scores[name] or 0.0) < target]
-    lines = ["# NLU evaluation (held-out 20 %)", "", "| measure | score | target |", "| --- | --- | --- |"]
+    lines = [f"# NLU evaluation (held-out 20 %, split seed {seed})", "", "| measure | score | target |", "| --- | --- | --- |"]
     lines += [f"| {name} | {scores[name]:.3f} | {TARGETS[name]} |" for name in TARGETS if scores[name] is not None]
     for title, report in (("intents", "intent_report.json"), ("FAQ topics", "response_selection_report.json")):
         lines += ["", f"Weakest {title} (F1):", ""]
@@ -66,7 +66,7 @@ def write_summary(out: Path, scores: dict[str, float | None]) -> list[str]:
     lines += ["", "Confusion matrix: intent_confusion_matrix.png; misclassified: intent_errors.json, "
               "response_selection_errors.json"]
     (out / "summary.md").write_text("\n".join(lines) + "\n")
-    (out / "summary.json").write_text(json.dumps({**scores, "targets": TARGETS, "missed": misses}, indent=2))
+    (out / "summary.json").write_text(json.dumps({**scores, "seed": seed, "targets": TARGETS, "missed": misses}, indent=2))
     return misses
 
 
@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     run("test", "nlu", "--model", str(args.work / "nlu-heldout.tar.gz"), "--nlu",
         str(split / "test"), "--out", str(args.out))
     scores = summarise(args.out)
-    misses = write_summary(args.out, scores)
+    misses = write_summary(args.out, scores, args.seed)
     print((args.out / "summary.md").read_text())
     current = snapshot(args.out)
     regressions: list[str] = []

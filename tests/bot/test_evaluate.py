@@ -29,6 +29,14 @@ def test_summary_names_the_missed_target_and_the_weakest_labels(tmp_path: Path) 
     assert json.loads((tmp_path / "summary.json").read_text())["missed"] == ["faq_macro_f1"]
 
 
+def test_the_summary_names_its_split(tmp_path: Path) -> None:
+    _report(tmp_path / "intent_report.json", {"greet": 1.0}, 0.99)
+    _report(tmp_path / "response_selection_report.json", {"faq/what_is_tms": 1.0}, 1.0)
+    write_summary(tmp_path, summarise(tmp_path), seed=7)
+    assert (tmp_path / "summary.md").read_text().startswith("# NLU evaluation (held-out 20 %, split seed 7)")
+    assert json.loads((tmp_path / "summary.json").read_text())["seed"] == 7
+
+
 def _snapshot(intents: dict[str, float], faq: dict[str, float], macro: tuple[float, float]) -> dict:
     return {"macro": {"intent_macro_f1": macro[0], "faq_macro_f1": macro[1]},
             "labels": {"intents": intents, "FAQ topics": faq}}
