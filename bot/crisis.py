@@ -48,6 +48,8 @@ DISCLOSURES: dict[str, list[str]] = {
         r"\btired\s+of\s+(?:living|being\s+alive|existing|life)\b",
         r"\b(?:no|any|see\s+a|only)\s+way\s+out\b",
         r"\b(?:stockpil\w*|sav(?:ing|ed)\s+up|hoard\w*)\b.*\b(?:meds|pills|medications?|tablets)\b",
+        # "I have pills saved up", "a stash of pills for when I'm ready".
+        r"\b(?:meds|pills|medications?|tablets)\s+(?:saved|stashed|stockpiled)\b|\bstash\s+of\s+(?:my\s+)?(?:meds|pills|tablets)\b",
         r"\b(?:this\s+is\s+(?:my\s+)?goodbye|final\s+goodbye|goodbye\s+(?:forever|world|everyone))\b",
         r"\b(?:no\s*one|nobody)\s+(?:would|will|'d|even|would\s+even)\s+(?:even\s+)?(?:notice|care|miss)\b",
         r"\b(?:i'?m|i\s+am|im)\s+(?:just\s+|such\s+)?a\s+burden\b",
@@ -101,7 +103,7 @@ DISCLOSURES: dict[str, list[str]] = {
         r"\bsleep\s+and\s+(?:not|never)\s+wake\b",
         r"\b(?:don'?t|dont|do\s+not|can'?t|cant)\s+see\s+(?:the|a|any)\s+point\s+(?:any\s*more|in\s+(?:anything|living|life|going\s+on|trying))\b",
         r"\b(?:want|wanna|wish\s+i\s+(?:could|would)|going\s+to|gonna)\s+(?:to\s+)?(?:just\s+)?di(?:s|ss)app?ea?r\b|\bdisappear(?:ing)?\s+(?:forever|for\s+good)\b",
-        r"\bgiv(?:en|ing|e)\s+away\s+(?:all\s+)?(?:of\s+)?my\s+(?:things|stuff|belongings|possessions)\b",
+        r"\b(?:giv(?:en|ing|e)|gave)\s+away\s+(?:all\s+)?(?:of\s+)?my\s+(?:things|stuff|belongings|possessions)\b",
         r"\bwr(?:ote|itten|iting)\s+(?:a\s+|my\s+)?(?:goodbye|farewell|suicide)\s+(?:notes?|letters?)\b",
         r"\bwr(?:ote|itten|iting)\s+(?:a\s+)?(?:goodbye\s+|farewell\s+)?(?:note|letter)s?\s+(?:for|to)\s+(?:my\s+)?(?:family|kids|wife|husband|parents|mom|dad|everyone)\b",
         r"\b(?:drive|driving|crash|crashing|steer|steering)\s+(?:my\s+car\s+)?(?:off|into)\s+(?:a|the)\s+(?:cliff|bridge|wall|tree|ocean)\b",
@@ -233,6 +235,22 @@ FIGURATIVE = [
     r"\bshoot(?:ing)?\s+for\s+(?:a|an|the|early|late|next|this|morning|afternoon|evening)\b",
 ]
 _COMPILED_FIGURATIVE = [re.compile(pattern) for pattern in FIGURATIVE]
+
+# A visitor who says outright that they are safe ("I've been in a dark place but I'm safe",
+# "scraped my knee, no big deal"). Like the figures above, this only keeps the classifier from
+# raising the alarm on its own: a rule match is a crisis whatever else the message says.
+SAFETY_STATEMENTS = [
+    r"\b(?:but|and|though|although|however)\s+(?:i'?m|im|i\s+am)\s+(?:safe|fine|ok|okay|alright|all\s+right)\b",
+    r"^(?:i'?m|im|i\s+am)\s+(?:totally\s+|completely\s+)?safe\b",
+    r"\b(?:i'?m|im|i\s+am)\s+not\s+in\s+(?:any\s+)?danger\b",
+    r"\bno\s+big\s+deal\b|\bnothing\s+serious\b",
+]
+_COMPILED_SAFETY = [re.compile(pattern) for pattern in SAFETY_STATEMENTS]
+# "I don't know if I'm safe", "not sure I'm ok": doubt turns the statement around.
+_SAFETY_DOUBT = re.compile(
+    r"\b(?:not|don'?t|dont|never|no\s+longer|can'?t|cant|unsure|if|whether)\s+(?:[\w']+\s+){0,3}"
+    r"(?:safe|fine|ok|okay|alright)\b"
+)
 # The figures taken out before the rules: what someone "dies" of is harmless ("I want to die
 # of embarrassment", "dying to know the price"), and so is a thing that "is murder". Narrow on purpose: "die of
 # shame" or "dying to get out" stay with the rules, and the rest of the message is still read.
@@ -292,6 +310,14 @@ def is_topic_question(text: str) -> bool:
 def is_figurative(text: str) -> bool:
     normalised = normalise(text)
     return any(pattern.search(normalised) for pattern in _COMPILED_FIGURATIVE)
+
+
+def states_safety(text: str) -> bool:
+    """The visitor says they are safe, with no doubt about it in the same message."""
+    normalised = normalise(text)
+    if _SAFETY_DOUBT.search(normalised):
+        return False
+    return any(pattern.search(normalised) for pattern in _COMPILED_SAFETY)
 
 
 def detect_crisis(text: str) -> CrisisMatch | None:

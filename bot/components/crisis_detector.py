@@ -6,7 +6,8 @@ Placed after the FallbackClassifier in config.yml, so a crisis can never end up 
 - the trained classifier ranked `crisis` first (before the fallback replaced it) with at least
   `classifier_threshold` confidence, and the message is not a general question about a topic
   ("can ketamine reduce suicidal thinking?" gets a factual answer with the 988 line instead),
-  a figure of speech ("I could die for a coffee") or a bare detail such as a city ("San Diego").
+  a figure of speech ("I could die for a coffee"), a plain statement of being safe ("I've
+  been in a dark place but I'm safe") or a bare detail such as a city ("San Diego").
 It runs inside Rasa itself, so it does not depend on the action server.
 """
 
@@ -23,7 +24,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.components.spelling_corrector import spelling_changed
-from bot.crisis import detect_crisis, is_figurative, is_topic_question
+from bot.crisis import detect_crisis, is_figurative, is_topic_question, states_safety
 
 CRISIS_INTENT = "crisis"
 FALLBACK_INTENT = "nlu_fallback"
@@ -84,6 +85,7 @@ class CrisisDetector(GraphComponent):
             and ranking[0].get("confidence", 0.0) >= self._classifier_threshold
             and not is_topic_question(text)
             and not is_figurative(text)
+            and not states_safety(text)
             and not self._is_a_detail(message)
         ):
             return "classifier"

@@ -44,3 +44,10 @@ def test_topic_questions_figures_of_speech_and_bare_details_are_demoted() -> Non
     assert _intent(_message("I'm so hungry I could die", [("crisis", 1.0), ("chitchat", 0.1)])) == "chitchat"
     city = [{"entity": "city", "value": "San Diego"}]
     assert _intent(_message("San Diego", [("crisis", 1.0), ("inform", 0.2)], city)) == "inform"
+
+
+def test_a_plain_statement_of_safety_keeps_the_classifier_from_the_alarm() -> None:
+    ranking = [("crisis", 0.9), ("share_feelings", 0.1)]
+    assert _intent(_message("i've been in a dark place but i'm safe", ranking)) == "share_feelings"
+    # Doubt about it does not: the classifier's guess stands.
+    assert _intent(_message("i've been in a dark place and not sure i'm safe", ranking)) == "crisis"

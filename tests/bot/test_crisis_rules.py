@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.crisis import detect_crisis
+from bot.crisis import detect_crisis, states_safety
 
 
 @pytest.mark.parametrize(
@@ -43,6 +43,10 @@ from bot.crisis import detect_crisis
         "i'm losing the will to live", "i mixed all my meds with alcohol",
         "i drank a bottle of vodka and took my xanax", "thinking bout endin it", "imma end it",
         "my ex said he's coming to kill me", "life is pointless",
+        # Means put by and belongings given away.
+        "i have pills saved up", "got a stash of pills for when i'm ready", "i gave away my stuff",
+        # A rule match is a crisis, however safe the visitor says they are.
+        "i'm fine but i have pills saved up", "i want to die but i'm ok",
     ],
 )
 def test_crisis_messages_are_caught(text: str) -> None:
@@ -74,7 +78,26 @@ def test_crisis_messages_are_caught(text: str) -> None:
         "can i mix my meds with alcohol", "what's the point of trying tms if spravato is faster",
         "i'll end it here, thanks for the help", "is my life insurance pointless",
         "does spravato help people who think about unaliving themselves",
+        "i keep my pills hidden from my kids", "i gave away my old couch",
     ],
 )
 def test_figurative_and_topic_questions_are_not_crises(text: str) -> None:
     assert detect_crisis(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "safe"),
+    [
+        ("i've been in a dark place but i'm safe", True),
+        ("depression has taken over my life but i'm not in danger", True),
+        ("scraped my knee on a run but im fine", True),
+        ("I'm safe, just looking for options", True),
+        ("cut my hand on a can, nothing serious", True),
+        # Doubt, or no statement at all, is no statement of safety.
+        ("i don't know if i'm safe", False), ("not sure i'm ok but i'm safe", False),
+        ("i'm not safe", False), ("i'm not okay, please help", False),
+        ("i said i'm fine to everyone", False),
+    ],
+)
+def test_statements_of_being_safe(text: str, safe: bool) -> None:
+    assert states_safety(text) is safe
