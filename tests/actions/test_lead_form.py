@@ -226,6 +226,8 @@ async def test_contact_time_free_text(make_tracker: TrackerFactory, dispatcher: 
 @pytest.mark.parametrize(("text", "intent", "value"), [
     ("blue cross ppo", "inform", "insurance"), ("I'll pay out of pocket", "inform", "self_pay"),
     ("skip", "inform", "skipped"), ("no", "deny", "skipped"),
+    # Naming one's insurer is an insurance question out of the form, an answer inside it.
+    ("i have blue cross", "faq", "insurance"),
 ])
 async def test_payment_method(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, text: str, intent: str, value: str) -> None:
     slots = await run_form(make_tracker(text, intent=intent, requested_slot="payment_method"), dispatcher)
