@@ -233,6 +233,10 @@ FIGURATIVE = [
     r"\bdrowning\s+in\s+(?:work|paperwork|emails?|bills|debt|homework|laundry|meetings|deadlines|tasks|forms|admin)\b",
     r"\b(?:jump|hop)\s+on\s+(?:a|the)\s+(?:quick\s+)?(?:call|zoom|phone|meeting|bandwagon)\b",
     r"\bshoot(?:ing)?\s+for\s+(?:a|an|the|early|late|next|this|morning|afternoon|evening)\b",
+    # Shock at a sight: "i almost fainted when i saw my phone bill", "my heart stopped when i
+    # saw the rent". Only the past and a "when" or "at" clause: "i'm about to faint" stays.
+    r"\b(?:almost|nearly|about)\s+(?:fainted|passed\s+out|died|had\s+a\s+(?:heart\s+attack|stroke))\s+(?:when|at|after\s+seeing)\b",
+    r"\bheart\s+(?:stopped|skipped\s+a\s+beat|sank|dropped)\s+(?:when|at)\b",
 ]
 _COMPILED_FIGURATIVE = [re.compile(pattern) for pattern in FIGURATIVE]
 
