@@ -409,7 +409,8 @@ class ValidateLeadForm(FormValidationAction):
     def validate_treatment_interest(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Slots:
-        treatment = normalise_treatment(str(value))
+        # "skip for now" at this question: undecided, which the consultation can settle.
+        treatment = "unsure" if is_decline(str(value)) else normalise_treatment(str(value))
         if treatment is None:
             return self._refuse(tracker, dispatcher, "treatment_interest")
         return {"treatment_interest": treatment}
@@ -488,6 +489,9 @@ class ValidateLeadForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Slots:
         answer = re.sub(r"\s+", " ", str(value)).strip(" .")
+        if is_decline(answer):
+            # "rather not say": the team calls in opening hours, no time is stored.
+            return {"preferred_contact_time": NOT_GIVEN}
         if not answer or len(answer) > 100 or find_phone(answer) or find_email(answer):
             return self._refuse(tracker, dispatcher, "preferred_contact_time")
         return {"preferred_contact_time": answer}

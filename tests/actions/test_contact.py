@@ -88,7 +88,8 @@ def test_bad_names_are_refused(text: str) -> None:
         parse_name(text)
 
 
-@pytest.mark.parametrize("text", ["skip", "no", "I'd rather not give my email", "I don't have an email", "none"])
+@pytest.mark.parametrize("text", ["skip", "no", "I'd rather not give my email", "I don't have an email", "none",
+                                  "skip for now", "next question please", "let's move on", "pass on that"])
 def test_declines_are_recognised(text: str) -> None:
     assert is_decline(text)
 
@@ -96,6 +97,8 @@ def test_declines_are_recognised(text: str) -> None:
 def test_an_answer_is_not_a_decline() -> None:
     assert not is_decline("sam.r@yahoo.com")
     assert not is_decline("Nora Jones")
+    assert not is_decline("next week is best")
+    assert not is_decline("i want to move on with treatment")
 
 
 def test_masking_hides_most_of_the_detail() -> None:

@@ -223,6 +223,20 @@ async def test_contact_time_free_text(make_tracker: TrackerFactory, dispatcher: 
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("text", ["rather not say", "skip for now", "next question please"])
+async def test_contact_time_may_be_skipped(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, text: str) -> None:
+    slots = await run_form(make_tracker(text, requested_slot="preferred_contact_time"), dispatcher)
+    assert slots["preferred_contact_time"] == "not given"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("text", ["skip for now", "let's move on", "next"])
+async def test_skipping_the_treatment_question_leaves_it_open(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, text: str) -> None:
+    slots = await run_form(make_tracker(text, requested_slot="treatment_interest"), dispatcher)
+    assert slots["treatment_interest"] == "unsure"
+
+
+@pytest.mark.asyncio
 @pytest.mark.parametrize(("text", "intent", "value"), [
     ("blue cross ppo", "inform", "insurance"), ("I'll pay out of pocket", "inform", "self_pay"),
     ("skip", "inform", "skipped"), ("no", "deny", "skipped"),
