@@ -19,11 +19,11 @@ _EMAIL_RE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 _DECLINE_RE = re.compile(
     r"^\W*(?:no+|nope|nah|none|skip|pass|next|n/?a|no thanks?|no thank you)\W*$|"
     # "skip for now", "next question", "let's move on": skipping the question asked.
-    r"\b(?:skip(?:\s+(?:it|this|that)(?:\s+one)?)?\s+for\s+now|next\s+(?:question|one)|move\s+on\b(?!\s+with)|"
+    r"\b(?:skip(?:\s+(?:it|this|that)(?:\s+one)?)?\s+for\s+now|next\s+(?:question|one)|move\s+on\b(?!\s+with)|skip\s+ahead|"
     r"pass\s+on\s+(?:that|this|it))\b|"
     r"\b(?:rather not|prefer not|don'?t have|do not have|dont have|no (?:phone|email|e-mail|number|cell)|"
     r"skip (?:it|this|that)|not (?:giving|sharing)|won'?t (?:give|share)|only (?:by )?(?:email|phone|text)|"
-    r"(?:don'?t|do not|dont) (?:want to|wanna) (?:give|share)|not comfortable (?:giving|sharing))\b",
+    r"(?:don'?t|do not|dont) (?:want to|wanna) (?:give|share|answer|say)|not comfortable (?:giving|sharing))\b",
     re.IGNORECASE,
 )
 _NAME_PREFIX_RE = re.compile(

@@ -89,7 +89,8 @@ def test_bad_names_are_refused(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["skip", "no", "I'd rather not give my email", "I don't have an email", "none",
-                                  "skip for now", "next question please", "let's move on", "pass on that"])
+                                  "skip for now", "next question please", "let's move on", "pass on that",
+                                  "i don't want to answer that", "can we skip ahead"])
 def test_declines_are_recognised(text: str) -> None:
     assert is_decline(text)
 
@@ -99,6 +100,7 @@ def test_an_answer_is_not_a_decline() -> None:
     assert not is_decline("Nora Jones")
     assert not is_decline("next week is best")
     assert not is_decline("i want to move on with treatment")
+    assert not is_decline("i don't answer unknown numbers, text me")
 
 
 def test_masking_hides_most_of_the_detail() -> None:

@@ -223,7 +223,7 @@ async def test_contact_time_free_text(make_tracker: TrackerFactory, dispatcher: 
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("text", ["rather not say", "skip for now", "next question please"])
+@pytest.mark.parametrize("text", ["rather not say", "skip for now", "next question please", "i don't want to answer that"])
 async def test_contact_time_may_be_skipped(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, text: str) -> None:
     slots = await run_form(make_tracker(text, requested_slot="preferred_contact_time"), dispatcher)
     assert slots["preferred_contact_time"] == "not given"
