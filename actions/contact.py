@@ -21,6 +21,9 @@ _DECLINE_RE = re.compile(
     # "skip for now", "next question", "let's move on": skipping the question asked.
     r"\b(?:skip(?:\s+(?:it|this|that)(?:\s+one)?)?\s+for\s+now|next\s+(?:question|one)|move\s+on\b(?!\s+with)|skip\s+ahead|"
     r"pass\s+on\s+(?:that|this|it))\b|"
+    # "leave my email out of it", "leave that blank", "skip the phone".
+    r"\b(?:leave\s+(?:my\s+)?(?:phone|number|email|e-mail)\s+out|leave\s+(?:it|that|this)\s+(?:blank|empty|out)|"
+    r"skip\s+(?:the|my)\s+(?:phone|number|email|e-mail|question|time|payment|insurance))\b|"
     r"\b(?:rather not|prefer not|don'?t have|do not have|dont have|no (?:phone|email|e-mail|number|cell)|"
     r"skip (?:it|this|that)|not (?:giving|sharing)|won'?t (?:give|share)|only (?:by )?(?:email|phone|text)|"
     r"(?:don'?t|do not|dont) (?:want to|wanna) (?:give|share|answer|say)|not comfortable (?:giving|sharing))\b",

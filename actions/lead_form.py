@@ -115,9 +115,10 @@ def _is_button_payload(tracker: Tracker) -> bool:
 
 def _not_an_answer(tracker: Tracker) -> bool:
     intent, text = _intent(tracker), _text(tracker)
-    if intent == "stop" and _declines_asked_contact(tracker):
-        # "I don't want to give my number" understood as "stop": it declines the number only,
-        # so the form goes on without it instead of ending and erasing everything.
+    if intent == "stop" and _skips_asked_question(tracker):
+        # "I don't want to give my number", "skip this one" understood as "stop": it skips the
+        # question asked only, so the form reads it (and goes on, or says why it cannot skip)
+        # instead of ending and erasing everything.
         return False
     if intent in NOT_AN_ANSWER:
         return True
@@ -140,13 +141,10 @@ def _details_in(tracker: Tracker) -> set[Text]:
     return {slot for slot, value in found.items() if value is not None}
 
 
-def _declines_asked_contact(tracker: Tracker) -> bool:
+def _skips_asked_question(tracker: Tracker) -> bool:
+    """A decline of the question asked, without words that end the whole request."""
     text = _text(tracker)
-    return (
-        tracker.get_slot("requested_slot") in OTHER_CONTACT
-        and is_decline(text)
-        and not _STOP_WORDS.search(text)
-    )
+    return bool(tracker.get_slot("requested_slot")) and is_decline(text) and not _STOP_WORDS.search(text)
 
 
 def _answers(tracker: Tracker, slot: Text) -> bool:
@@ -420,14 +418,14 @@ class ValidateLeadForm(FormValidationAction):
     ) -> Slots:
         if isinstance(value, bool):
             return {"is_adult": value}
-        return self._refuse(tracker, dispatcher, "is_adult")
+        return self._refuse(tracker, dispatcher, "is_adult", skip_asked=is_decline(str(value)))
 
     def validate_location(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Slots:
         place = parse_place(str(value))
         if place is None:
-            return self._refuse(tracker, dispatcher, "location")
+            return self._refuse(tracker, dispatcher, "location", skip_asked=is_decline(str(value)))
         area = service_area(place, tracker.get_slot("treatment_interest"), load_profile())
         if not area.in_area:
             dispatcher.utter_message(
@@ -441,6 +439,9 @@ class ValidateLeadForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Slots:
         answer = str(value) if str(value) in ("0", "1", "2+", "unsure") else read_antidepressants_tried(str(value), True)
+        if answer is None and is_decline(str(value)):
+            # "skip this one": not known yet, which the consultation can settle ("none" is 0).
+            answer = "unsure"
         if answer is None:
             return self._refuse(tracker, dispatcher, "antidepressants_tried")
         return {"antidepressants_tried": answer}
@@ -448,6 +449,9 @@ class ValidateLeadForm(FormValidationAction):
     def validate_full_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Slots:
+        if is_decline(str(value)):
+            # Checked first: "i don't want to give my name" would otherwise read as a name.
+            return self._refuse(tracker, dispatcher, "full_name", skip_asked=True)
         try:
             return {"full_name": parse_name(name_from_text(str(value)) or str(value))}
         except InvalidValue:
@@ -536,13 +540,17 @@ class ValidateLeadForm(FormValidationAction):
 
     # --- failures --------------------------------------------------------------------------
     @staticmethod
-    def _refuse(tracker: Tracker, dispatcher: CollectingDispatcher, slot: Text, **details: Any) -> Slots:
-        """Explain why the answer was refused. After three refusals, skip a question the lead
-        can do without; for one it needs, offer the phone instead."""
+    def _refuse(
+        tracker: Tracker, dispatcher: CollectingDispatcher, slot: Text, skip_asked: bool = False, **details: Any
+    ) -> Slots:
+        """Explain why the answer was refused (`skip_asked`: the visitor wanted to skip a question
+        the lead needs). After three refusals, skip a question the lead can do without; for one
+        it needs, offer the phone instead."""
         failures = dict(tracker.get_slot("form_failures") or {})
         failures[slot] = failures.get(slot, 0) + 1
         if failures[slot] < MAX_FAILURES:
-            dispatcher.utter_message(response=f"utter_invalid_{slot}", **details)
+            response = "utter_cannot_skip" if skip_asked else f"utter_invalid_{slot}"
+            dispatcher.utter_message(response=response, **details)
             return {slot: None, "form_failures": failures}
         skipped = _skipped_value(tracker, slot)
         if skipped:

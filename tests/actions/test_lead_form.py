@@ -105,13 +105,55 @@ async def test_declining_the_phone_understood_as_stop_is_a_decline(
 @pytest.mark.asyncio
 @pytest.mark.parametrize(("text", "asked"), [
     ("stop, i don't want to give my number", "phone"),  # a stop word: the whole request ends
-    ("i don't want to give my name", "full_name"),  # only phone or email may be declined
+    ("cancel, skip it", "location"),
+    ("never mind, i'd rather not say", "preferred_contact_time"),
 ])
-async def test_a_stop_that_is_more_than_a_contact_decline_fills_nothing(
+async def test_a_stop_that_is_more_than_a_skip_fills_nothing(
     make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, text: str, asked: str
 ) -> None:
     tracker = make_tracker(text, intent="stop", requested_slot=asked)
     assert await run_form(tracker, dispatcher) == {}
+    assert responses(dispatcher) == []
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("text", "asked", "value"), [
+    ("skip this one", "treatment_interest", "unsure"),
+    ("i'd rather not say", "antidepressants_tried", "unsure"),
+    ("skip that", "preferred_contact_time", "not given"),
+    ("can we skip the insurance question", "payment_method", "skipped"),
+])
+async def test_a_skip_read_as_stop_skips_a_question_the_lead_can_do_without(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, text: str, asked: str, value: str
+) -> None:
+    # The classifier may call a skip "stop": the form still reads it as the answer.
+    slots = await run_form(make_tracker(text, intent="stop", requested_slot=asked), dispatcher)
+    assert slots[asked] == value
+    assert responses(dispatcher) == []
+
+
+@pytest.mark.asyncio
+async def test_none_is_no_skip_at_the_antidepressants_question(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    slots = await run_form(make_tracker("none", intent="deny", requested_slot="antidepressants_tried"), dispatcher)
+    assert slots["antidepressants_tried"] == "0"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("text", "asked", "intent"), [
+    ("i don't want to give my name", "full_name", "stop"),
+    ("skip", "full_name", "inform"),
+    ("rather not say", "location", "stop"),
+    ("skip this one", "is_adult", "inform"),
+])
+async def test_a_question_the_lead_needs_cannot_be_skipped(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, text: str, asked: str, intent: str
+) -> None:
+    slots = await run_form(make_tracker(text, intent=intent, requested_slot=asked), dispatcher)
+    assert slots[asked] is None  # asked again: nothing was stored, the form goes on
+    assert slots["form_failures"] == {asked: 1}
+    assert responses(dispatcher) == ["utter_cannot_skip"]
 
 
 @pytest.mark.asyncio

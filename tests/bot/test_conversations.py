@@ -294,3 +294,25 @@ def test_asking_for_the_call_back_again_mid_form_is_no_wrong_answer(visitor: Vis
     assert "That's what we're doing" in reply and ASK_TREATMENT in reply
     assert "Please choose" not in reply
     assert ASK_ADULT in visitor.says("tms")
+
+
+def test_skipping_questions_keeps_the_form_and_what_was_given(visitor: Visitor, leads_api: LeadsApi) -> None:
+    assert ASK_TREATMENT in visitor.says("can i book a free consultation")
+    assert ASK_ADULT in visitor.says("skip this one")
+    assert ASK_LOCATION in visitor.says("yes")
+    # The lead needs a place: the visitor hears why, and the question comes again.
+    reply = visitor.says("i'd rather not say")
+    assert "can't skip" in reply and ASK_LOCATION in reply
+    assert ASK_TRIED in visitor.says("santa monica")
+    assert ASK_NAME in visitor.says("skip that")
+    assert ASK_PHONE in visitor.says("Lena Ortiz")
+    assert ASK_EMAIL in visitor.says("310 555 0142")
+    assert ASK_TIME in visitor.says("leave my email out of it")
+    assert ASK_PAYMENT in visitor.says("skip")
+    assert ASK_CONSENT in visitor.says("i'll skip the insurance part")
+    assert ASK_SUMMARY in visitor.says("yes")
+    assert "Thank you, Lena Ortiz" in visitor.says("yes")
+    [lead] = leads_api.leads_for(visitor.sender_id)
+    assert (lead["treatment_interest"], lead["antidepressants_tried"], lead["city"]) == ("unsure", "unsure", "Santa Monica")
+    assert (lead["phone"], lead["email"]) == ("+13105550142", None)
+    assert (lead["preferred_contact_time"], lead["payment_method"]) == (None, None)
