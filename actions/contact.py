@@ -25,7 +25,7 @@ _DECLINE_RE = re.compile(
     r"\b(?:leave\s+(?:my\s+)?(?:phone|number|email|e-mail)\s+out|leave\s+(?:it|that|this)\s+(?:blank|empty|out)|"
     r"skip\s+(?:the|my)\s+(?:phone|number|email|e-mail|question|time|payment|insurance))\b|"
     r"\b(?:rather not|prefer not|don'?t have|do not have|dont have|no (?:phone|email|e-mail|number|cell)|"
-    r"skip (?:it|this|that)|not (?:giving|sharing)|won'?t (?:give|share)|only (?:by )?(?:email|phone|text)|"
+    r"skip (?:it|this|that)|not (?:giving|sharing|telling)|won'?t (?:give|share)|only (?:by )?(?:email|phone|text)|"
     r"(?:don'?t|do not|dont) (?:want to|wanna) (?:give|share|answer|say)|not comfortable (?:giving|sharing))\b",
     re.IGNORECASE,
 )

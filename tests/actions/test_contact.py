@@ -91,7 +91,8 @@ def test_bad_names_are_refused(text: str) -> None:
 @pytest.mark.parametrize("text", ["skip", "no", "I'd rather not give my email", "I don't have an email", "none",
                                   "skip for now", "next question please", "let's move on", "pass on that",
                                   "i don't want to answer that", "can we skip ahead",
-                                  "leave my email out of it", "leave that blank", "skip the phone"])
+                                  "leave my email out of it", "leave that blank", "skip the phone",
+                                  "not telling you where i live"])
 def test_declines_are_recognised(text: str) -> None:
     assert is_decline(text)
 
