@@ -13,10 +13,15 @@ _AGE_RE = re.compile(r"\b(?:i'?m|i\s+am|im|age|aged)\s*(?:is\s*)?(\d{1,2})\b|^\s
 _ADULT_RE = re.compile(r"\b(?:over|above)\s+(?:18|eighteen)\b|\b18\s*\+|\badult\b", re.I)
 _MINOR_RE = re.compile(r"\b(?:under|below)\s+(?:18|eighteen)\b|\bminor\b|\bteen(?:ager)?\b|\bhigh\s+school\b", re.I)
 
+# "5pm", "9:30", "10 am": a time of day, never an age or a count.
+_NOT_A_TIME = r"(?!\s*(?:[ap]\.?m\b|:\d|o'?clock\b|ish\b))"
+
 _TRIED = [
     ("unsure", re.compile(r"\b(?:not\s+sure|unsure|don'?t\s+know|dont\s+know|can'?t\s+remember|no\s+idea|dunno)\b", re.I)),
-    ("2+", re.compile(r"\b(?:two|three|four|five|six|several|many|multiple|a\s+few|few|lots|a\s+lot|tons|all\s+of\s+them|[2-9]|\d{2,})\b|2\s*\+", re.I)),
-    ("1", re.compile(r"\b(?:one|1|just\s+one|a\s+single|only\s+one|once)\b", re.I)),
+    ("2+", re.compile(r"\b(?:two|three|four|five|six|several|many|multiple|a\s+few|few|lots|a\s+lot|tons|all\s+of\s+them)\b|"
+                        # 2 to 99: a five-digit number is a ZIP code, not a count.
+                        r"(?<![\d:])(?:[2-9]|[1-9]\d)(?![\d:])" + _NOT_A_TIME + r"|2\s*\+", re.I)),
+    ("1", re.compile(r"\b(?:one|just\s+one|a\s+single|only\s+one|once)\b|(?<![\d:])1(?![\d:])" + _NOT_A_TIME, re.I)),
     ("0", re.compile(r"\b(?:none|zero|0|never|no(?:ne)?\s+(?:yet|antidepressants?|meds|medications?)|haven'?t|have\s+not|not\s+any)\b", re.I)),
 ]
 _TRIED_CONTEXT = re.compile(r"\b(?:antidepressants?|meds|medications?|ssris?|snris?|pills)\b", re.I)
@@ -41,7 +46,7 @@ _YES_RE = re.compile(
     re.I,
 )
 _NO_RE = re.compile(r"^\W*(?:no|nope|nah|n|not\s+(?:yet|really)|never|negative|i'?m\s+not|i\s+am\s+not|don'?t)\b", re.I)
-_NUMBER_RE = re.compile(r"(?<![\d-])(\d{1,2})(?![\d-])")
+_NUMBER_RE = re.compile(r"(?<![\d:-])(\d{1,2})(?![\d:-])" + _NOT_A_TIME, re.I)
 
 
 def read_yes_no(text: str) -> Optional[bool]:

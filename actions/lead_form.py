@@ -45,7 +45,7 @@ from actions.contact import (
     parse_name,
     parse_phone,
 )
-from actions.places import find_zip, parse_place
+from actions.places import find_zip, parse_place, place_for_zip
 from actions.treatments import find_treatment, named_treatment, normalise_treatment
 from actions.triage import service_area
 from bot.clinic_profile import load_profile
@@ -92,6 +92,11 @@ _TIME_ANSWER = re.compile(
     r"weekends?|any\s*time)\b(?!\s+(?:to|everyone|all)\b)",
     re.IGNORECASE,
 )
+# Questions whose answer never holds five digits in a row: a ZIP code given there is a place.
+_NO_ZIP_ANSWERS = {
+    "treatment_interest", "is_adult", "antidepressants_tried", "full_name", "preferred_contact_time",
+    "payment_method", "contact_consent", "details_confirmed",
+}
 _NAME_CUE = re.compile(r"\b(?:name|i'?m|i am|call me|this is)\b", re.IGNORECASE)
 
 Slots = Dict[Text, Any]
@@ -132,13 +137,24 @@ def _details_in(tracker: Tracker) -> set[Text]:
     text = _text(tracker)
     found = {
         "phone": find_phone(text), "email": find_email(text),
-        "location": (find_zip(text) if _PLACE_CUE.search(text) else None) or _city(tracker),
+        "location": _zip_in(tracker) or _city(tracker),
         "treatment_interest": _entity(tracker, "treatment") or named_treatment(text),
         "is_adult": read_age(text), "antidepressants_tried": read_antidepressants_tried(text, False),
     }
     person = _entity(tracker, "person")
     found["full_name"] = person if person and _is_valid_name(person) else None
     return {slot for slot, value in found.items() if value is not None}
+
+
+def _zip_in(tracker: Tracker) -> Optional[Text]:
+    """A ZIP code in a message that is not the answer to the location question."""
+    text = _text(tracker)
+    if _PLACE_CUE.search(text):
+        return find_zip(text)
+    if tracker.get_slot("requested_slot") in _NO_ZIP_ANSWERS:
+        zip_code = find_zip(text)
+        return zip_code if zip_code and place_for_zip(zip_code) else None
+    return None
 
 
 def _skips_asked_question(tracker: Tracker) -> bool:
@@ -278,8 +294,9 @@ class ValidateLeadForm(FormValidationAction):
             return {}
         text = _text(tracker)
         # Five digits alone may be a bad phone number: outside the location question a ZIP
-        # code needs words around it ("I live in 90026", "zip 91101").
-        value = find_zip(text) if _asked(tracker, "location") or _PLACE_CUE.search(text) else None
+        # code needs words around it ("I live in 90026", "zip 91101"), or a later question
+        # that no ZIP code can answer ("hmm what about 90401" at the medication question).
+        value = find_zip(text) if _asked(tracker, "location") else _zip_in(tracker)
         if value is None and (_asked(tracker, "location") or _intent(tracker) in GIVES_DETAILS):
             value = _city(tracker)
         if value is None and _answers(tracker, "location"):
@@ -426,13 +443,14 @@ class ValidateLeadForm(FormValidationAction):
         place = parse_place(str(value))
         if place is None:
             return self._refuse(tracker, dispatcher, "location", skip_asked=is_decline(str(value)))
+        label = f"{place.city}, {place.state}" + (f" {place.zip_code}" if place.zip_code else "")
         area = service_area(place, tracker.get_slot("treatment_interest"), load_profile())
-        if not area.in_area:
+        # Once per place: a form that resumes (after a crisis, a question) validates it again.
+        if not area.in_area and label != tracker.get_slot("location"):
             dispatcher.utter_message(
                 response="utter_out_of_area", place=place.city, distance=f"{area.distance_miles:.0f}",
                 clinic=area.clinic.name,
             )
-        label = f"{place.city}, {place.state}" + (f" {place.zip_code}" if place.zip_code else "")
         return {"location": label, "zip_code": place.zip_code, "city": place.city, "state": place.state}
 
     def validate_antidepressants_tried(

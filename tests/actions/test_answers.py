@@ -47,3 +47,15 @@ def test_any_age_counts_while_the_age_is_asked() -> None:
     assert read_age("yep 41", asked=True) is True
     assert read_age("yep 41") is None
     assert read_age("15", asked=True) is False
+
+
+@pytest.mark.parametrize("text", ["after 5pm", "5 pm works", "at 9:30", "around 6ish", "10 am"])
+def test_a_time_of_day_is_no_age_and_no_count(text: str) -> None:
+    assert read_age(text, asked=True) is None
+    assert read_antidepressants_tried(text, asked=True) is None
+
+
+def test_a_zip_code_is_no_antidepressant_count() -> None:
+    assert read_antidepressants_tried("hmm what about 90401", asked=True) is None
+    assert read_antidepressants_tried("12", asked=True) == "2+"
+    assert read_antidepressants_tried("just 1", asked=True) == "1"

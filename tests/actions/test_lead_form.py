@@ -594,3 +594,30 @@ async def test_a_crisis_starting_with_a_time_word_is_never_the_time(
     tracker = make_tracker("nights are the worst, i want to die", intent="crisis",
                            requested_slot="preferred_contact_time")
     assert await run_form(tracker, dispatcher) == {}
+
+
+@pytest.mark.asyncio
+async def test_out_of_area_is_said_once_when_the_form_resumes(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
+    # A form that resumes (after a crisis or a question) validates the place again.
+    tracker = make_tracker("ok let's continue", slots={"location": "Sacramento, CA", "treatment_interest": "ketamine"})
+    slots = ValidateLeadForm().validate_location("Sacramento, CA", dispatcher, tracker, DOMAIN)
+    assert slots["city"] == "Sacramento"
+    assert responses(dispatcher) == []
+
+
+@pytest.mark.asyncio
+async def test_a_zip_code_at_a_later_question_corrects_the_place(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
+    tracker = make_tracker(
+        "hmm what about 90401", requested_slot="antidepressants_tried", slots={"location": "Sacramento, CA"},
+    )
+    slots = await run_form(tracker, dispatcher)
+    assert (slots["city"], slots["zip_code"]) == ("Santa Monica", "90401")
+    assert "antidepressants_tried" not in slots
+    assert responses(dispatcher) == []
+
+
+@pytest.mark.asyncio
+async def test_a_time_at_the_age_question_is_no_minor(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
+    slots = await run_form(make_tracker("after 5pm", requested_slot="is_adult"), dispatcher)
+    assert slots.get("is_adult") is None
+    assert responses(dispatcher) == ["utter_invalid_is_adult"]

@@ -316,3 +316,19 @@ def test_skipping_questions_keeps_the_form_and_what_was_given(visitor: Visitor, 
     assert (lead["treatment_interest"], lead["antidepressants_tried"], lead["city"]) == ("unsure", "unsure", "Santa Monica")
     assert (lead["phone"], lead["email"]) == ("+13105550142", None)
     assert (lead["preferred_contact_time"], lead["payment_method"]) == (None, None)
+
+
+def test_an_opening_message_with_several_details_fills_them_all(visitor: Visitor, leads_api: LeadsApi) -> None:
+    reply = visitor.says("hello, can someone call me? Rosa Lin here, i'm 37, from burbank, interested in ketamine")
+    assert ASK_TRIED in reply
+    assert ASK_PHONE in visitor.says("3")
+    assert ASK_EMAIL in visitor.says("818 555 0190")
+    assert ASK_TIME in visitor.says("no email")
+    # "5pm" is the time asked for, and no age.
+    assert ASK_PAYMENT in visitor.says("after 5pm")
+    assert ASK_CONSENT in visitor.says("not sure")
+    assert ASK_SUMMARY in visitor.says("yes")
+    assert "Thank you, Rosa Lin" in visitor.says("yes")
+    [lead] = leads_api.leads_for(visitor.sender_id)
+    assert (lead["full_name"], lead["city"], lead["treatment_interest"]) == ("Rosa Lin", "Burbank", "ketamine")
+    assert (lead["antidepressants_tried"], lead["preferred_contact_time"]) == ("2+", "after 5pm")
