@@ -79,6 +79,8 @@ _PLACE_CUE = re.compile(r"\b(?:zip|zipcode|postal|live|living|located|based|from
 _INTRODUCTION_RE = re.compile(
     r"\b(?:[Ii]'?m|I am|[Mm]y name is|[Mm]y name's|[Tt]his is|[Ii]t'?s)\s+"
     r"([A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+){1,2})\b"
+    # "Rosa Lin here"
+    r"|\b(?!(?:Hi|Hello|Hey|Yes|Ok|Okay|So)\b)([A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+){1,2})\s+here\b"
 )
 # Words that end the whole request, not only decline the detail asked for.
 _STOP_WORDS = re.compile(
@@ -331,7 +333,7 @@ class ValidateLeadForm(FormValidationAction):
         if value is None or not _is_valid_name(value):
             # The classifier may catch half a name ("Jordan" of "im Jordan Blake").
             introduction = _INTRODUCTION_RE.search(_text(tracker))
-            value = introduction.group(1) if introduction else value
+            value = (introduction.group(1) or introduction.group(2)) if introduction else value
         if _answers(tracker, "full_name"):
             # The classifier may catch only part of a name ("Smith" of "Jo Smith"): the
             # whole answer comes first, the entity second, the raw text to explain a refusal.

@@ -621,3 +621,14 @@ async def test_a_time_at_the_age_question_is_no_minor(make_tracker: TrackerFacto
     slots = await run_form(make_tracker("after 5pm", requested_slot="is_adult"), dispatcher)
     assert slots.get("is_adult") is None
     assert responses(dispatcher) == ["utter_invalid_is_adult"]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("text", ["hello, can someone call me? Rosa Lin here, i'm 37", "Hello Rosa Lin here, can you call me"])
+async def test_a_name_introduced_with_here_is_taken_whole(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, text: str
+) -> None:
+    # The classifier may catch only the first name ("Rosa").
+    tracker = make_tracker(text, intent="request_consultation", entities=[{"entity": "person", "value": "Rosa"}])
+    slots = await run_form(tracker, dispatcher)
+    assert slots["full_name"] == "Rosa Lin"
