@@ -68,7 +68,8 @@ MAX_FAILURES = 3
 OTHER_CONTACT = {"phone": "email", "email": "phone"}
 NOT_GIVEN = "not given"
 SKIPPED = "skipped"
-# What a question the lead can do without is recorded as after MAX_FAILURES unreadable answers.
+# What a question the lead can do without is recorded as when the visitor skips it, or after
+# MAX_FAILURES unreadable answers.
 SKIP_AFTER_FAILURES = {
     "treatment_interest": "unsure", "antidepressants_tried": "unsure",
     "preferred_contact_time": NOT_GIVEN, "payment_method": SKIPPED,
@@ -426,8 +427,10 @@ class ValidateLeadForm(FormValidationAction):
     def validate_treatment_interest(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Slots:
-        # "skip for now" at this question: undecided, which the consultation can settle.
-        treatment = "unsure" if is_decline(str(value)) else normalise_treatment(str(value))
+        if is_decline(str(value)):
+            # "skip for now": undecided, which the consultation can settle.
+            return self._skip_asked(tracker, dispatcher, "treatment_interest")
+        treatment = normalise_treatment(str(value))
         if treatment is None:
             return self._refuse(tracker, dispatcher, "treatment_interest")
         return {"treatment_interest": treatment}
@@ -437,14 +440,18 @@ class ValidateLeadForm(FormValidationAction):
     ) -> Slots:
         if isinstance(value, bool):
             return {"is_adult": value}
-        return self._refuse(tracker, dispatcher, "is_adult", skip_asked=is_decline(str(value)))
+        if is_decline(str(value)):
+            return self._skip_asked(tracker, dispatcher, "is_adult")
+        return self._refuse(tracker, dispatcher, "is_adult")
 
     def validate_location(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Slots:
         place = parse_place(str(value))
+        if place is None and is_decline(str(value)):
+            return self._skip_asked(tracker, dispatcher, "location")
         if place is None:
-            return self._refuse(tracker, dispatcher, "location", skip_asked=is_decline(str(value)))
+            return self._refuse(tracker, dispatcher, "location")
         label = f"{place.city}, {place.state}" + (f" {place.zip_code}" if place.zip_code else "")
         area = service_area(place, tracker.get_slot("treatment_interest"), load_profile())
         # Once per place: a form that resumes (after a crisis, a question) validates it again.
@@ -460,8 +467,8 @@ class ValidateLeadForm(FormValidationAction):
     ) -> Slots:
         answer = str(value) if str(value) in ("0", "1", "2+", "unsure") else read_antidepressants_tried(str(value), True)
         if answer is None and is_decline(str(value)):
-            # "skip this one": not known yet, which the consultation can settle ("none" is 0).
-            answer = "unsure"
+            # Read first: "none" is 0, not a skip.
+            return self._skip_asked(tracker, dispatcher, "antidepressants_tried")
         if answer is None:
             return self._refuse(tracker, dispatcher, "antidepressants_tried")
         return {"antidepressants_tried": answer}
@@ -471,7 +478,7 @@ class ValidateLeadForm(FormValidationAction):
     ) -> Slots:
         if is_decline(str(value)):
             # Checked first: "i don't want to give my name" would otherwise read as a name.
-            return self._refuse(tracker, dispatcher, "full_name", skip_asked=True)
+            return self._skip_asked(tracker, dispatcher, "full_name")
         try:
             return {"full_name": parse_name(name_from_text(str(value)) or str(value))}
         except InvalidValue:
@@ -515,7 +522,7 @@ class ValidateLeadForm(FormValidationAction):
         answer = re.sub(r"\s+", " ", str(value)).strip(" .")
         if is_decline(answer):
             # "rather not say": the team calls in opening hours, no time is stored.
-            return {"preferred_contact_time": NOT_GIVEN}
+            return self._skip_asked(tracker, dispatcher, "preferred_contact_time")
         if not answer or len(answer) > 100 or find_phone(answer) or find_email(answer):
             return self._refuse(tracker, dispatcher, "preferred_contact_time")
         return {"preferred_contact_time": answer}
@@ -558,7 +565,13 @@ class ValidateLeadForm(FormValidationAction):
         dispatcher.utter_message(response="utter_ask_what_to_change")
         return {"details_confirmed": None}
 
-    # --- failures --------------------------------------------------------------------------
+    # --- skips and failures ----------------------------------------------------------------
+    @classmethod
+    def _skip_asked(cls, tracker: Tracker, dispatcher: CollectingDispatcher, slot: Text) -> Slots:
+        """The visitor declined the question asked: a question the lead can do without is recorded
+        as skipped; for one it needs, the visitor hears why and is asked again."""
+        return _skipped_value(tracker, slot) or cls._refuse(tracker, dispatcher, slot, skip_asked=True)
+
     @staticmethod
     def _refuse(
         tracker: Tracker, dispatcher: CollectingDispatcher, slot: Text, skip_asked: bool = False, **details: Any
