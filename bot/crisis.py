@@ -142,6 +142,10 @@ DISCLOSURES: dict[str, list[str]] = {
         r"\bwhat'?s\s+(?:even\s+)?the\s+point\s+(?:of|in)\s+(?:anything|it\s+all|any\s+of\s+(?:this|it)|living|existing|trying\s*$)",
         r"\bnothing\s+(?:left\s+)?to\s+live\s+for\b|\bno\s+(?:reason|one)\s+(?:left\s+)?to\s+live\s+for\b",
         r"\b(?:los(?:e|ing|t)|no)\s+(?:the\s+|my\s+)?will\s+to\s+live\b",
+        # Hopelessness with nothing after it ("there's no point anymore"); "no point anymore in
+        # calling them" is about something else.
+        r"\b(?:there'?s|there\s+is|theres|i\s+(?:just\s+|really\s+|honestly\s+)?see)\s+no\s+point\s+(?:anymore|any\s+more)\b"
+        r"(?!\s+(?:in|to|of|with)\s+(?!anything|everything|life|living|it\s+all)|\s+(?:asking|calling|trying)\b)",
         r"\b(?:life|living|my\s+life|existence)\s+(?:is|feels|seems)\s+(?:so\s+|completely\s+|totally\s+)?(?:pointless|meaningless)\b",
         # Spanish (the 988 line has Spanish): "quiero morir", "me quiero matar", "no quiero vivir".
         r"\b(?:quiero|quisiera|voy\s+a|me\s+quiero|me\s+voy\s+a)\s+(?:morir(?:me)?|matar(?:me)?|suicidar(?:me)?)\b|\bno\s+quiero\s+(?:vivir|seguir\s+viviendo|existir)\b|\bmatarme\b|\bquitarme\s+la\s+vida\b",

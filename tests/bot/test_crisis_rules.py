@@ -34,6 +34,7 @@ from bot.crisis import detect_crisis, states_safety
         "death seems like the only option", "i feel hopeless and want to give up",
         "i wish i'd never been born", "i want to stop being a burden", "i want it over",
         "i'm in a really bad place and i'm scared of myself",
+        "i feel like there's no point anymore", "honestly i see no point any more",
         # Spanish: the 988 line answers in Spanish too.
         "quiero morir", "me quiero matar", "ya no quiero vivir",
         "my dad is unconscious", "i found her unconscious", "my friend won't wake up",
@@ -79,6 +80,7 @@ def test_crisis_messages_are_caught(text: str) -> None:
         "i'll end it here, thanks for the help", "is my life insurance pointless",
         "does spravato help people who think about unaliving themselves",
         "i keep my pills hidden from my kids", "i gave away my old couch",
+        "there's no point anymore in calling my insurance",
     ],
 )
 def test_figurative_and_topic_questions_are_not_crises(text: str) -> None:
