@@ -104,6 +104,16 @@ def find_email(text: str) -> str | None:
     return None
 
 
+_EMAIL_ATTEMPT_RE = re.compile(r"[\w.+'-]+@[^\s@,;]*", re.UNICODE)
+
+
+def find_email_attempt(text: str) -> str | None:
+    """A word with an @ that is meant as an address even when it is not a valid one
+    ("dana.k@gmail"), so it is refused as an email, with the reason, and not read as a phone."""
+    match = _EMAIL_ATTEMPT_RE.search(text or "")
+    return match.group(0).rstrip(".") if match else None
+
+
 def mask_email(email: str) -> str:
     local, _, domain = email.partition("@")
     return f"{local[:1]}•••@{domain}" if domain else "•••"

@@ -36,6 +36,7 @@ from actions.contact import (
     DECLINED,
     InvalidValue,
     find_email,
+    find_email_attempt,
     find_phone,
     is_decline,
     mask_email,
@@ -139,7 +140,7 @@ def _details_in(tracker: Tracker) -> set[Text]:
     """The form questions this message has an answer for, found inside it."""
     text = _text(tracker)
     found = {
-        "phone": find_phone(text), "email": find_email(text),
+        "phone": find_phone(text), "email": find_email_attempt(text),
         "location": _zip_in(tracker) or _city(tracker),
         "treatment_interest": _entity(tracker, "treatment") or named_treatment(text),
         "is_adult": read_age(text), "antidepressants_tried": read_antidepressants_tried(text, False),
@@ -353,7 +354,9 @@ class ValidateLeadForm(FormValidationAction):
     async def extract_email(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Slots:
-        return self._extract_contact(tracker, "email", find_email)
+        # A mistyped address at another question ("dana.k@gmail" for the phone) is still an
+        # email: its validation says what is wrong with it.
+        return self._extract_contact(tracker, "email", lambda text: find_email(text) or find_email_attempt(text))
 
     @staticmethod
     def _extract_contact(tracker: Tracker, slot: Text, find: Callable[[Text], Optional[Text]]) -> Slots:

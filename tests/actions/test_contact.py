@@ -4,6 +4,7 @@ from actions.contact import (
     DECLINED,
     InvalidValue,
     find_email,
+    find_email_attempt,
     find_phone,
     is_decline,
     mask_email,
@@ -109,3 +110,11 @@ def test_masking_hides_most_of_the_detail() -> None:
     assert mask_phone("+13105550123") == "•••-•••-0123"
     assert mask_email("sam.r@yahoo.com") == "s•••@yahoo.com"
     assert DECLINED == "declined"
+
+
+@pytest.mark.parametrize(
+    ("text", "attempt"),
+    [("dana.k@gmail", "dana.k@gmail"), ("mail me at sam@yahoo.com.", "sam@yahoo.com"), ("call me at 6", None), ("i'm @ home", None)],
+)
+def test_find_email_attempt(text: str, attempt: str | None) -> None:
+    assert find_email_attempt(text) == attempt

@@ -76,6 +76,19 @@ async def test_invalid_email_is_refused_with_reason(make_tracker: TrackerFactory
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("text", ["dana.k@gmail", "it's dana.k@gmail"])
+async def test_a_mistyped_email_at_the_phone_question_is_refused_as_an_email(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, text: str
+) -> None:
+    # Not "it has no digits" about a phone: the visitor gave their email instead.
+    slots = await run_form(make_tracker(text, requested_slot="phone"), dispatcher)
+    assert "phone" not in slots
+    assert slots["email"] is None
+    [message] = dispatcher.messages
+    assert (message["response"], message["invalid_value"]) == ("utter_invalid_email", "dana.k@gmail")
+
+
+@pytest.mark.asyncio
 async def test_email_can_be_declined_when_phone_given(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
     tracker = make_tracker("I'd rather not give my email", requested_slot="email", slots={"phone": "+13105550123"})
     slots = await run_form(tracker, dispatcher)
