@@ -15,7 +15,10 @@ DEFAULT_REGION = "US"
 # Stored in the phone or email slot when the visitor prefers not to give it.
 DECLINED = "declined"
 
-_EMAIL_RE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+_EMAIL_START = r"[\w.+'-]+@"
+_EMAIL_RE = re.compile(_EMAIL_START + r"[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# The same start with anything after the @: an address typed wrong ("dana.k@gmail").
+_EMAIL_ATTEMPT_RE = re.compile(_EMAIL_START + r"[^\s@,;]*", re.UNICODE)
 _DECLINE_RE = re.compile(
     r"^\W*(?:no+|nope|nah|none|skip|pass|next|n/?a|no thanks?|no thank you)\W*$|"
     # "skip for now", "next question", "let's move on": skipping the question asked.
@@ -102,9 +105,6 @@ def find_email(text: str) -> str | None:
         except InvalidValue:
             continue
     return None
-
-
-_EMAIL_ATTEMPT_RE = re.compile(r"[\w.+'-]+@[^\s@,;]*", re.UNICODE)
 
 
 def find_email_attempt(text: str) -> str | None:
