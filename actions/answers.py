@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-CHANNELS = ("call", "text", "email")
+from clinic.lead import Channel
+
+CHANNELS = tuple(channel.value for channel in Channel)
 
 # A bare number is an age only while the age question is asked (read_age's `asked`): at the
 # phone question "12" is a mistyped number, not a minor.
@@ -38,6 +40,25 @@ _CHANNEL_WORDS = {
     "email": re.compile(r"\b(?:e-?mail|emails)\b", re.I),
 }
 _ONLY = re.compile(r"\b(?:only|just|prefer|rather)\b", re.I)
+
+
+_DECLINE_RE = re.compile(
+    r"^\W*(?:no+|nope|nah|none|skip|pass|next|n/?a|no thanks?|no thank you)\W*$|"
+    # "skip for now", "next question", "let's move on": skipping the question asked.
+    r"\b(?:skip(?:\s+(?:it|this|that)(?:\s+one)?)?\s+for\s+now|next\s+(?:question|one)|move\s+on\b(?!\s+with)|skip\s+ahead|"
+    r"pass\s+on\s+(?:that|this|it))\b|"
+    # "leave my email out of it", "leave that blank", "skip the phone".
+    r"\b(?:leave\s+(?:my\s+)?(?:phone|number|email|e-mail)\s+out|leave\s+(?:it|that|this)\s+(?:blank|empty|out)|"
+    r"skip\s+(?:the|my)\s+(?:phone|number|email|e-mail|question|time|payment|insurance))\b|"
+    r"\b(?:rather not|prefer not|don'?t have|do not have|dont have|no (?:phone|email|e-mail|number|cell)|"
+    r"skip (?:it|this|that)|not (?:giving|sharing|telling)|won'?t (?:give|share)|only (?:by )?(?:email|phone|text)|"
+    r"(?:don'?t|do not|dont) (?:want to|wanna) (?:give|share|answer|say)|not comfortable (?:giving|sharing))\b",
+    re.IGNORECASE,
+)
+
+
+def is_decline(text: str) -> bool:
+    return bool(_DECLINE_RE.search(text or ""))
 
 
 _YES_RE = re.compile(

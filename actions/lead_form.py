@@ -26,30 +26,29 @@ from rasa_sdk.types import DomainDict
 
 from actions.answers import (
     CHANNELS,
+    is_decline,
     read_age,
     read_antidepressants_tried,
     read_channels,
     read_payment,
     read_yes_no,
 )
-from actions.contact import (
-    DECLINED,
+from actions.names import name_from_text, parse_name
+from clinic.contact import (
     InvalidValue,
     find_email,
     find_email_attempt,
     find_phone,
-    is_decline,
     mask_email,
     mask_phone,
-    name_from_text,
     parse_email,
-    parse_name,
     parse_phone,
 )
-from actions.places import find_zip, parse_place, place_for_zip
+from clinic.lead import DECLINED, FORM_SLOTS, NOT_GIVEN, SKIPPED
+from clinic.places import find_zip, parse_place, place_for_zip
 from actions.treatments import find_treatment, named_treatment, normalise_treatment
-from actions.triage import service_area
-from bot.clinic_profile import load_profile
+from clinic.triage import service_area
+from clinic.profile import load_profile
 
 # Messages with these intents are never taken as a slot value.
 NOT_AN_ANSWER = {"crisis", "stop", "greet", "goodbye", "thanks", "share_feelings"}
@@ -67,8 +66,6 @@ GIVES_DETAILS = {"inform", "request_consultation", "affirm", "nlu_fallback"}
 MAX_FAILURES = 3
 # The two ways to reach a visitor: either may be declined while the other stays open.
 OTHER_CONTACT = {"phone": "email", "email": "phone"}
-NOT_GIVEN = "not given"
-SKIPPED = "skipped"
 # What a question the lead can do without is recorded as when the visitor skips it, or after
 # MAX_FAILURES unreadable answers.
 SKIP_AFTER_FAILURES = {
@@ -610,13 +607,3 @@ def _skipped_value(tracker: Tracker, slot: Text) -> Slots:
 def _declined(slot: Text) -> Slots:
     """Phone or email recorded as not given (the other one must stay open)."""
     return {slot: DECLINED, f"{slot}_masked": NOT_GIVEN}
-
-
-def form_slot_names() -> List[Text]:
-    """Every slot the form fills, directly or while validating."""
-    return [
-        "treatment_interest", "is_adult", "location", "zip_code", "city", "state",
-        "antidepressants_tried", "full_name", "phone", "phone_masked", "email", "email_masked",
-        "preferred_contact_time", "payment_method", "contact_consent", "consent_channels",
-        "details_confirmed", "form_failures", "form_gave_up",
-    ]

@@ -12,18 +12,16 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.contact import DECLINED
-from actions.lead_form import NOT_GIVEN, SKIPPED, form_slot_names
 from actions.leads_client import LeadDeliveryError, LeadsClient
 from actions.outbox import Outbox, outbox_from_env
-from actions.places import parse_place
+from clinic.lead import FORM_SLOTS, NOT_ANSWERED, UTM_KEYS
+from clinic.places import parse_place
 from actions.settings import ActionSettings
-from actions.triage import is_qualified, service_area, suggested_consult
-from bot.clinic_profile import load_profile
-from bot.log_safety import conversation_ref
+from clinic.triage import is_qualified, service_area, suggested_consult
+from clinic.profile import load_profile
+from clinic.log_safety import conversation_ref
 
 logger = logging.getLogger(__name__)
-UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign")
 
 
 def _form_started_at(tracker: Tracker) -> Optional[float]:
@@ -56,7 +54,7 @@ def campaign(tracker: Tracker) -> Dict[Text, Any]:
 
 
 def _given(value: Any) -> Any:
-    return None if value in (None, DECLINED, SKIPPED, NOT_GIVEN) else value
+    return None if value is None or value in NOT_ANSWERED else value
 
 
 def lead_payload(tracker: Tracker, domain: DomainDict, now: datetime) -> Dict[str, Any]:
@@ -98,7 +96,7 @@ def lead_payload(tracker: Tracker, domain: DomainDict, now: datetime) -> Dict[st
 
 
 def clear_form_slots() -> List[EventType]:
-    return [SlotSet(name, None) for name in form_slot_names()] + [SlotSet("requested_slot", None)]
+    return [SlotSet(name, None) for name in FORM_SLOTS] + [SlotSet("requested_slot", None)]
 
 
 def _form_trigger_time(tracker: Tracker) -> Optional[float]:

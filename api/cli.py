@@ -9,11 +9,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from api.config import get_settings
-from api.db import get_session
-from api.lead_store import purge_older_than
+from api.core.config import get_settings
+from api.core.db import get_session
+from api.store.leads import purge_older_than
 from api.models import StaffRole
-from api.staff_store import upsert_staff_user
+from api.store.staff import upsert_staff_user
 
 MIN_PASSWORD_LENGTH = 12
 

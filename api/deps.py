@@ -8,10 +8,10 @@ from fastapi import Depends, HTTPException, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
-from api.config import Settings, get_settings
-from api.db import get_session
+from api.core.config import Settings, get_settings
+from api.core.db import get_session
 from api.models import StaffUser
-from api.security import read_access_token, same_secret
+from api.core.security import read_access_token, same_secret
 
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -10,9 +10,9 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from api import openapi
-from api.config import Settings, get_settings
-from api.rate_limit import RateLimit
+from api.core import openapi
+from api.core.config import Settings, get_settings
+from api.core.rate_limit import RateLimit
 from api.routes import auth, health, leads, site, staff, stats
 
 

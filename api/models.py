@@ -9,6 +9,9 @@ from datetime import datetime, timezone
 from sqlalchemy import Boolean, DateTime, Dialect, Enum, Float, ForeignKey, String, TypeDecorator, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+# The kernel's enum, re-exported: leads.treatment_interest stores its names.
+from clinic.lead import TreatmentInterest as TreatmentInterest
+
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
@@ -31,13 +34,6 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     pass
-
-
-class TreatmentInterest(str, enum.Enum):
-    ketamine = "ketamine"
-    spravato = "spravato"
-    tms = "tms"
-    unsure = "unsure"
 
 
 class LeadStatus(str, enum.Enum):

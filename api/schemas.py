@@ -5,13 +5,22 @@ from __future__ import annotations
 import uuid
 import re
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
-from api.models import LeadStatus, TreatmentInterest
+from api.models import LeadStatus
+from clinic.contact import InvalidValue, parse_email, parse_phone
+from clinic.lead import AntidepressantsTried, PaymentMethod, TreatmentInterest
 
 # PostgreSQL text cannot hold a NUL character (the insert fails): refused with 422 instead.
 NO_NUL = r"^[^\x00]*$"
@@ -26,6 +35,9 @@ def _iso_day(value: object) -> object:
 
 
 IsoDay = Annotated[date, BeforeValidator(_iso_day)]
+# Answers the form gives, checked against the kernel's choices and stored as their plain text.
+Tried = Annotated[AntidepressantsTried, PlainSerializer(lambda answer: answer.value, return_type=str)]
+Payment = Annotated[PaymentMethod, PlainSerializer(lambda answer: answer.value, return_type=str)]
 
 
 class LeadCreate(BaseModel):
@@ -41,9 +53,9 @@ class LeadCreate(BaseModel):
     treatment_interest: TreatmentInterest
     contact_consent: bool
     age_confirmed: bool = False
-    antidepressants_tried: Literal["0", "1", "2+", "unsure"] | None = None
+    antidepressants_tried: Tried | None = None
     preferred_contact_time: Annotated[Text, StringConstraints(max_length=100)] | None = None
-    payment_method: Literal["insurance", "self_pay", "unsure"] | None = None
+    payment_method: Payment | None = None
     consent_text_version: Annotated[Text, StringConstraints(max_length=20)] | None = None
     consented_at: datetime | None = None
     consent_call: bool = False
@@ -65,12 +77,9 @@ class LeadCreate(BaseModel):
         if value is None or not value.strip():
             return None
         try:
-            number = phonenumbers.parse(value, "US")
-        except phonenumbers.NumberParseException as exc:
-            raise ValueError(f"phone is not a phone number ({exc})") from exc
-        if not phonenumbers.is_valid_number(number):
-            raise ValueError("phone is not a valid phone number")
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            return parse_phone(value)
+        except InvalidValue as reason:
+            raise ValueError(f"phone is not valid: {reason}") from None
 
     @field_validator("email")
     @classmethod
@@ -78,10 +87,9 @@ class LeadCreate(BaseModel):
         if value is None or not value.strip():
             return None
         try:
-            result = validate_email(value.strip(), check_deliverability=False)
-        except EmailNotValidError as exc:
-            raise ValueError(f"email is not valid: {exc}") from exc
-        return result.normalized.lower()
+            return parse_email(value)
+        except InvalidValue as reason:
+            raise ValueError(f"email is not valid: {reason}") from None
 
     @model_validator(mode="after")
     def contactable(self) -> "LeadCreate":

@@ -149,7 +149,7 @@ def training_time(workdir: Path) -> float:
 
 
 def lead_api_figures(workdir: Path, logs: Path, seconds: float) -> dict[str, object]:
-    figures: dict[str, object] = {"sqlite": lead_api.measure(f"sqlite:///{workdir / 'api.db'}", logs, seconds)}
+    figures: dict[str, object] = {"sqlite": lead_api.measure(f"sqlite:///{workdir / 'api.core.db'}", logs, seconds)}
     name = f"bench_leads_{secrets.token_hex(4)}"
     admin = create_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT")
     try:

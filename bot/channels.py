@@ -25,7 +25,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from bot import action_response_check
-from bot.log_safety import conversation_ref
+from clinic.log_safety import conversation_ref
 
 logger = logging.getLogger(__name__)
 

@@ -43,7 +43,7 @@ def english_words() -> FrozenSet[str]:
 @lru_cache(maxsize=1)
 def place_words() -> FrozenSet[str]:
     """Words of the home state's city names ("encino", "tarzana"): never misspellings."""
-    from actions.places import home_state_city_names
+    from clinic.places import home_state_city_names
 
     return frozenset(w for name in home_state_city_names() for w in _WORD.findall(name.lower()))
 

@@ -16,13 +16,13 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from actions.lead_form import form_slot_names
+from clinic.lead import FORM_SLOTS
 
 ERASE_SLOT = "erase_details_since"
 REMOVED = "[removed at the visitor's request]"
 # Slots that hold what the visitor told the form: the form's own list, so a new question
 # is erased too.
-DETAIL_SLOTS = frozenset(form_slot_names())
+DETAIL_SLOTS = frozenset(FORM_SLOTS)
 
 
 def redact_event(type_name: Text, data: Dict[Text, Any]) -> Dict[Text, Any]:

@@ -6,8 +6,8 @@ from logging.config import fileConfig
 
 from alembic import context
 
-from api.config import get_settings
-from api.db import make_engine
+from api.core.config import get_settings
+from api.core.db import make_engine
 from api.models import Base
 
 config = context.config

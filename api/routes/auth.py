@@ -4,10 +4,10 @@ from fastapi import APIRouter, Depends, HTTPException, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from api.deps import SessionDep, SettingsDep
-from api.openapi import Problem
+from api.core.openapi import Problem
 from api.schemas import Token
-from api.security import create_access_token
-from api.login import TooManyAttempts, log_in
+from api.core.security import create_access_token
+from api.core.login import TooManyAttempts, log_in
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 

@@ -5,14 +5,14 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Header, HTTPException, 
 from fastapi.responses import PlainTextResponse
 from sqlalchemy.orm import Session
 
-from api import audit
+from api.store import audit
 from api.deps import AdminDep, SessionDep, SettingsDep, StaffDep, service_caller
-from api.export import export_response
+from api.store.export import export_response
 from api.models import Lead, LeadStatus, TreatmentInterest
-from api.openapi import Problem
-from api.notify import notify_urgent_lead
-from api.rate_limit import limit_lead_creation
-from api.lead_store import (LeadFilter, create_lead, get_lead, list_leads,
+from api.core.openapi import Problem
+from api.store.notify import notify_urgent_lead
+from api.core.rate_limit import limit_lead_creation
+from api.store.leads import (LeadFilter, create_lead, get_lead, list_leads,
                             status_counts, update_lead)
 from api.schemas import NO_NUL, IsoDay, LeadCreate, LeadPage, LeadRead, LeadUpdate
 

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from api.deps import SettingsDep
-from bot.clinic_profile import TREATMENT_NAMES, load_profile, tel_uri
+from clinic.profile import TREATMENT_NAMES, load_profile, tel_uri
 
 WEB_DIR = Path(__file__).resolve().parents[1] / "web"
 templates = Jinja2Templates(directory=WEB_DIR / "templates")

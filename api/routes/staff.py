@@ -1,7 +1,7 @@
 """The staff console (/staff): server-rendered pages over the same stores as the JSON API.
 
 Jinja2 escapes everything it prints, so a visitor's "<script>" is shown as text. Sessions, idle
-expiry and CSRF are in api/staff_session.py; logins are throttled and audited (api/login.py).
+expiry and CSRF are in api/core/sessions.py; logins are throttled and audited (api/core/login.py).
 """
 
 from __future__ import annotations
@@ -15,17 +15,18 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api import audit, staff_session
-from api.conversations import transcripts
+from api.core import sessions
+from api.store import audit
+from api.store.conversations import transcripts
 from api.deps import SessionDep, SettingsDep
-from api.export import export_response
-from api.lead_store import LeadFilter, get_lead, list_leads, status_counts, update_lead
-from api.login import TooManyAttempts, log_in
+from api.store.export import export_response
+from api.store.leads import LeadFilter, get_lead, list_leads, status_counts, update_lead
+from api.core.login import TooManyAttempts, log_in
 from api.models import LeadStatus, StaffRole, StaffUser, TreatmentInterest
 from api.schemas import NO_NUL
 from api.routes.site import templates
-from api.staff_store import all_staff, set_active, upsert_staff_user
-from api.stats import summary
+from api.store.staff import all_staff, set_active, upsert_staff_user
+from api.store.stats import summary
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 PAGE_SIZE = 25
@@ -44,7 +45,7 @@ class Console:
     """The signed-in staff member and what a page needs to answer them."""
 
     user: StaffUser
-    session: staff_session.StaffSession
+    session: sessions.StaffSession
     csrf: str
     token: str  # the refreshed session cookie
     idle_minutes: int
@@ -52,12 +53,12 @@ class Console:
 
 def console(request: Request, session: SessionDep, settings: SettingsDep) -> Console:
     secret = settings.secret_key.get_secret_value()
-    current = staff_session.read(request.cookies.get(staff_session.COOKIE), secret)
+    current = sessions.read(request.cookies.get(sessions.COOKIE), secret)
     user = session.get(StaffUser, current.user_id) if current else None
     if current is None or user is None or not user.is_active:
         raise LoginRequired(str(request.url.path))
-    token = staff_session.issue(user.id, secret, settings.session_idle_minutes, current.session_id)
-    return Console(user, current, staff_session.csrf_token(current, secret), token,
+    token = sessions.issue(user.id, secret, settings.session_idle_minutes, current.session_id)
+    return Console(user, current, sessions.csrf_token(current, secret), token,
                    settings.session_idle_minutes)
 
 
@@ -74,7 +75,7 @@ AdminConsoleDep = Annotated[Console, Depends(admin_console)]
 
 
 def checked(page: Console, settings: SettingsDep, csrf: str | None) -> None:
-    if not staff_session.csrf_ok(page.session, settings.secret_key.get_secret_value(), csrf):
+    if not sessions.csrf_ok(page.session, settings.secret_key.get_secret_value(), csrf):
         raise HTTPException(status_code=status.HTTP_403_FORBIDDEN,
                             detail="The form expired or came from another site: reload the page.")
 
@@ -85,13 +86,13 @@ def render(request: Request, page: Console | None, name: str, context: dict[str,
     response = templates.TemplateResponse(request, name, context, status_code=status_code)
     response.headers["Cache-Control"] = "no-store"  # lead details stay out of browser caches
     if page is not None:
-        staff_session.set_cookie(response, request, page.token, page.idle_minutes)
+        sessions.set_cookie(response, request, page.token, page.idle_minutes)
     return response
 
 
 def redirect(request: Request, page: Console, url: str) -> RedirectResponse:
     response = RedirectResponse(url, status_code=status.HTTP_303_SEE_OTHER)
-    staff_session.set_cookie(response, request, page.token, page.idle_minutes)
+    sessions.set_cookie(response, request, page.token, page.idle_minutes)
     return response
 
 
@@ -122,8 +123,8 @@ def login(
                       status_code=401)
     secret = settings.secret_key.get_secret_value()
     response = RedirectResponse(_safe_next(next), status_code=status.HTTP_303_SEE_OTHER)
-    staff_session.set_cookie(response, request,
-                             staff_session.issue(user.id, secret, settings.session_idle_minutes),
+    sessions.set_cookie(response, request,
+                             sessions.issue(user.id, secret, settings.session_idle_minutes),
                              settings.session_idle_minutes)
     return response
 
@@ -134,7 +135,7 @@ def logout(page: ConsoleDep, session: SessionDep, settings: SettingsDep,
     checked(page, settings, csrf)
     audit.record(session, page.user.email, audit.LOGOUT)
     response = RedirectResponse("/staff/login", status_code=status.HTTP_303_SEE_OTHER)
-    staff_session.clear_cookie(response)
+    sessions.clear_cookie(response)
     return response
 
 

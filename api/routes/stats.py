@@ -1,7 +1,7 @@
 from fastapi import APIRouter
 
 from api.deps import SessionDep, SettingsDep, StaffDep
-from api.stats import summary
+from api.store.stats import summary
 
 router = APIRouter(prefix="/api", tags=["stats"])
 

@@ -1,19 +1,18 @@
 import pytest
 
-from actions.contact import (
-    DECLINED,
+from actions.answers import is_decline
+from actions.names import name_from_text, parse_name
+from clinic.contact import (
     InvalidValue,
     find_email,
     find_email_attempt,
     find_phone,
-    is_decline,
     mask_email,
     mask_phone,
-    name_from_text,
     parse_email,
-    parse_name,
     parse_phone,
 )
+from clinic.lead import DECLINED
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.contact import DECLINED
+from clinic.lead import DECLINED
 from actions.lead_form import ValidateLeadForm
 from tests.actions.conftest import TrackerFactory, responses
 

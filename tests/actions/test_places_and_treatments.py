@@ -1,6 +1,6 @@
 import pytest
 
-from actions.places import miles_between, parse_place
+from clinic.places import miles_between, parse_place
 from actions.treatments import find_treatment
 
 
@@ -59,7 +59,7 @@ def test_treatment_from_text(text: str, treatment: str | None) -> None:
 
 
 def test_chat_words_are_not_city_patterns_for_the_entity_ruler() -> None:
-    from bot.spacy_pipeline import city_patterns
+    from tools.spacy_pipeline import city_patterns
 
     single_words = {p["pattern"][0]["LOWER"] for p in city_patterns() if len(p["pattern"]) == 1}
     assert {"pasadena", "glendale", "ojai"} <= single_words

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.contact import DECLINED
+from clinic.lead import DECLINED, LEAD_FIELDS
 from actions.leads_client import LeadsClient
 from actions.settings import ActionSettings
 from actions.outbox import Outbox
@@ -170,3 +170,19 @@ async def test_out_of_area_lead_is_recorded_but_not_qualified(make_tracker: Trac
     body = json.loads(api.requests[0].content)
     assert (body["in_service_area"], body["qualified"]) == (False, False)
     assert body["distance_miles"] > 90
+
+
+@pytest.mark.asyncio
+async def test_the_lead_sent_has_exactly_the_fields_the_api_takes(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    # tests/structure checks LEAD_FIELDS against the API's LeadCreate; this checks the sender.
+    api = FakeLeadsApi(201)
+    tracker = make_tracker(slots=FORM_SLOTS, events=[
+        *FORM_EVENTS, {"event": "user", "text": "hi", "metadata": {
+            "utm_source": "google", "utm_medium": "cpc", "utm_campaign": "fall"}},
+    ])
+    await api.action().run(dispatcher, tracker, DOMAIN)
+
+    [request] = api.requests
+    assert set(json.loads(request.content)) == set(LEAD_FIELDS)

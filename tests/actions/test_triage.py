@@ -1,8 +1,8 @@
 import pytest
 
-from actions.places import parse_place
-from actions.triage import is_qualified, service_area, suggested_consult
-from bot.clinic_profile import load_profile
+from clinic.places import parse_place
+from clinic.triage import is_qualified, service_area, suggested_consult
+from clinic.profile import load_profile
 
 PROFILE = load_profile()
 

@@ -18,11 +18,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.config import Settings, get_settings
-from api.db import get_session, make_engine
+from api.core.config import Settings, get_settings
+from api.core.db import get_session, make_engine
 from api.main import create_app
 from api.models import StaffRole
-from api.staff_store import upsert_staff_user
+from api.store.staff import upsert_staff_user
 from tests.databases import fresh_database
 
 SERVICE_TOKEN = "service-token-for-tests-only"

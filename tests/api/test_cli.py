@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from api.db import make_engine
+from api.core.db import make_engine
 from tests.api.conftest import ROOT, migrate
 
 

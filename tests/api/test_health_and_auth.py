@@ -62,7 +62,7 @@ def test_forged_token_is_rejected(client: TestClient) -> None:
 
 
 def test_expired_token_is_rejected(client: TestClient, settings, staff_headers: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
-    from api.security import create_access_token
+    from api.core.security import create_access_token
 
     expired = create_access_token("1", settings.secret_key.get_secret_value(), -1)
     response = client.get("/api/leads", headers={"Authorization": f"Bearer {expired}"})

@@ -1,7 +1,7 @@
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.config import Settings
+from api.core.config import Settings
 from tests.api.conftest import lead_body, make_app, service_headers
 
 

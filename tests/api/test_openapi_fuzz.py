@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, settings as hypothesis_settings
 from schemathesis.specs.openapi.checks import allow_header_conformance, positive_data_acceptance
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.config import Settings
+from api.core.config import Settings
 from api.models import StaffRole
-from api.security import create_access_token
-from api.staff_store import upsert_staff_user
+from api.core.security import create_access_token
+from api.store.staff import upsert_staff_user
 from tests.api.conftest import SERVICE_TOKEN, make_app
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.config import Settings
+from api.core.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 spec = importlib.util.spec_from_file_location("build_widget", ROOT / "api/web/build_widget.py")
@@ -29,7 +29,7 @@ def test_page_shows_the_clinic_from_its_profile(client: TestClient, settings: Se
 
 
 def test_page_follows_an_edited_profile(client: TestClient, settings: Settings, tmp_path: Path) -> None:
-    profile = (ROOT / "bot" / "clinic_profile.yml").read_text().replace(
+    profile = (ROOT / "clinic" / "profile.yml").read_text().replace(
         "name: Bespoke Treatment", "name: Harbor <Mind> Clinic")
     settings.clinic_profile_path = tmp_path / "profile.yml"
     settings.clinic_profile_path.write_text(profile)

@@ -15,9 +15,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.config import Settings
-from api.db import make_engine
-from api.lead_store import purge_older_than
+from api.core.config import Settings
+from api.core.db import make_engine
+from api.store.leads import purge_older_than
 from api.models import Lead, utcnow
 from tests.api.conftest import STAFF_EMAIL, add_lead, lead_body, service_headers
 
@@ -193,7 +193,7 @@ def test_urgent_email_goes_through_smtp(settings: Settings) -> None:
     import uuid
     from aiosmtpd.controller import Controller
 
-    from api.notify import notify_urgent_lead
+    from api.store.notify import notify_urgent_lead
 
     class Inbox:
         messages: list[str] = []

@@ -7,10 +7,10 @@ import re
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from api import staff_session
-from api.config import Settings
+from api.core import sessions
+from api.core.config import Settings
 from api.models import StaffRole
-from api.staff_store import upsert_staff_user
+from api.store.staff import upsert_staff_user
 from tests.api.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, STAFF_EMAIL, STAFF_PASSWORD, add_lead
 
 
@@ -60,11 +60,11 @@ def test_login_redirects_back_but_never_off_site(client: TestClient, session_fac
 def test_session_ends_after_inactivity(client: TestClient, settings: Settings,
                                        session_factory: sessionmaker[Session]) -> None:
     accounts(session_factory)
-    expired = staff_session.issue(1, settings.secret_key.get_secret_value(), idle_minutes=-1)
-    client.cookies.set(staff_session.COOKIE, expired, path="/staff")
+    expired = sessions.issue(1, settings.secret_key.get_secret_value(), idle_minutes=-1)
+    client.cookies.set(sessions.COOKIE, expired, path="/staff")
     assert client.get("/staff", follow_redirects=False).status_code == 303
-    forged = staff_session.issue(1, "another secret key entirely", idle_minutes=30)
-    client.cookies.set(staff_session.COOKIE, forged, path="/staff")
+    forged = sessions.issue(1, "another secret key entirely", idle_minutes=30)
+    client.cookies.set(sessions.COOKIE, forged, path="/staff")
     assert client.get("/staff", follow_redirects=False).status_code == 303
 
 

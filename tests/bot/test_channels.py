@@ -7,7 +7,7 @@ import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from bot.channels import SiteRestInput, SiteSocketIOInput, issued_session_id, parse_origins
-from bot.log_safety import conversation_ref
+from clinic.log_safety import conversation_ref
 
 
 def test_origins_are_read_from_a_comma_separated_setting() -> None:

@@ -1,6 +1,7 @@
 from pathlib import Path
 
-from bot.clinic_profile import load_profile, main, render_slot_block, update_domain_text
+from clinic.profile import load_profile
+from tools.domain_writer import main, render_slot_block, update_domain_text
 
 ROOT = Path(__file__).resolve().parents[2]
 

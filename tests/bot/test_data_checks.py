@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.data_checks import MIN_EXAMPLES, check
+from tools.data_checks import MIN_EXAMPLES, check
 
 ROOT = Path(__file__).resolve().parents[2]
 

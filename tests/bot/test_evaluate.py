@@ -1,7 +1,7 @@
 import json
 from pathlib import Path
 
-from bot.evaluate import summarise, write_summary
+from tools.evaluate import summarise, write_summary
 
 
 def _report(path: Path, f1_by_label: dict[str, float], macro: float) -> None:
@@ -43,7 +43,7 @@ def _snapshot(intents: dict[str, float], faq: dict[str, float], macro: tuple[flo
 
 
 def test_snapshot_reads_every_label_of_both_reports(tmp_path: Path) -> None:
-    from bot.evaluate import snapshot
+    from tools.evaluate import snapshot
 
     _report(tmp_path / "intent_report.json", {"greet": 0.9, "faq": 0.8}, 0.85)
     _report(tmp_path / "response_selection_report.json", {"faq/what_is_tms": 0.7}, 0.7)
@@ -51,7 +51,7 @@ def test_snapshot_reads_every_label_of_both_reports(tmp_path: Path) -> None:
 
 
 def test_comparison_names_better_and_worse_labels() -> None:
-    from bot.evaluate import compare
+    from tools.evaluate import compare
 
     before = _snapshot({"greet": 0.9, "stop": 0.8}, {"faq/a": 0.5}, (0.85, 0.5))
     after = _snapshot({"greet": 0.7, "stop": 0.95, "chitchat": 0.6}, {"faq/a": 0.5}, (0.84, 0.5))
@@ -64,7 +64,7 @@ def test_comparison_names_better_and_worse_labels() -> None:
 
 
 def test_a_drop_beyond_the_margin_is_a_regression() -> None:
-    from bot.evaluate import REGRESSION_MARGIN, compare
+    from tools.evaluate import REGRESSION_MARGIN, compare
 
     before = _snapshot({"greet": 0.9}, {"faq/a": 0.9}, (0.80, 0.90))
     after = _snapshot({"greet": 0.9}, {"faq/a": 0.6}, (0.80, 0.90 - REGRESSION_MARGIN - 0.01))
@@ -75,12 +75,12 @@ def test_a_drop_beyond_the_margin_is_a_regression() -> None:
 def test_a_baseline_is_only_saved_from_its_own_split(tmp_path: Path, monkeypatch) -> None:
     import pytest
 
-    import bot.evaluate
+    import tools.evaluate
 
     # Refused before any training starts: nothing is run and the baseline file is untouched.
-    monkeypatch.setattr(bot.evaluate, "run", lambda *args: pytest.fail(f"ran {args}"))
+    monkeypatch.setattr(tools.evaluate, "run", lambda *args: pytest.fail(f"ran {args}"))
     baseline = tmp_path / "baseline.json"
     with pytest.raises(SystemExit) as refused:
-        bot.evaluate.main(["--seed", "7", "--save-baseline", "--baseline", str(baseline)])
+        tools.evaluate.main(["--seed", "7", "--save-baseline", "--baseline", str(baseline)])
     assert refused.value.code == 2
     assert not baseline.exists()

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from bot.setup.make_env_file import main
+from tools.setup.make_env_file import main
 
 
 def test_new_env_gets_random_secrets_and_private_mode(tmp_path: Path) -> None:

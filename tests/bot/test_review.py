@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.review import (EMAIL_MASK, NAME_MASK, PHONE_MASK, apply, collect, mask_contact_details,
+from tools.review import (EMAIL_MASK, NAME_MASK, PHONE_MASK, apply, collect, mask_contact_details,
                         merge, read_queue, stored_events, write_queue)
 from tests.bot.conftest import ROOT, Visitor
 
@@ -104,7 +104,7 @@ def test_apply_moves_labelled_messages_and_refuses_unknown_intents_and_duplicate
 
 
 def test_collecting_again_keeps_the_trainers_labels(tmp_path: Path) -> None:
-    from bot.review import Item
+    from tools.review import Item
 
     old = [{"text": "how pricey r the infusions", "intent": "faq/ketamine_cost"}]
     merged = merge(old, [Item("How pricey r the infusions", "faq", 0.3), Item("new one", "greet", 0.2)])

@@ -1,4 +1,4 @@
-from bot.validate_data import explained
+from tools.validate_data import explained
 
 DOMAIN = {"forms": {"lead_form": {"required_slots": ["phone", "email"]}}}
 

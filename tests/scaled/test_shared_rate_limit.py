@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 
-from api.rate_limit import RateLimit
+from api.core.rate_limit import RateLimit
 
 REDIS = os.environ.get("TEST_REDIS_HOST", "127.0.0.1")
 

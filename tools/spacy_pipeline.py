@@ -1,10 +1,10 @@
 """Build the project's own spaCy pipeline (no download is possible here).
 
 A blank English tokenizer plus an entity ruler fed from project data: treatment names with
-their common misspellings (bot/spacy_patterns.jsonl) and the home state's city names from the
+their common misspellings (tools/spacy_patterns.jsonl) and the home state's city names from the
 offline postal data. Rasa's SpacyNLP loads it from the output folder (see config.yml).
 
-    python -m bot.spacy_pipeline --patterns bot/spacy_patterns.jsonl --out build/spacy-en
+    python -m tools.spacy_pipeline --patterns tools/spacy_patterns.jsonl --out build/spacy-en
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 import spacy
 from spacy.language import Language
 
-from actions.places import CHAT_WORD_TOWNS, CITY_ALIASES, home_state_city_names
+from clinic.places import CHAT_WORD_TOWNS, CITY_ALIASES, home_state_city_names
 
 
 def city_patterns() -> list[dict[str, Any]]:

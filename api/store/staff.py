@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.models import StaffRole, StaffUser
-from api.security import hash_password, verify_password
+from api.core.security import hash_password, verify_password
 
 
 def normalise_email(email: str) -> str:

@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from fastapi import Response
 from sqlalchemy.orm import Session
 
-from api import audit
-from api.lead_store import LeadFilter, list_leads
+from api.store import audit
+from api.store.leads import LeadFilter, list_leads
 from api.models import Lead
 
 EXPORT_LIMIT = 100_000

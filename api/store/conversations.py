@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import Connection, bindparam, inspect, text
 
-from api.db import make_engine
+from api.core.db import make_engine
 
 
 _MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")

@@ -1,6 +1,6 @@
 """Triage of a lead: nearest clinic, service area, qualification, and a hint for staff.
 
-Pure functions over the clinic profile (bot/clinic_profile.yml), so they are easy to test and
+Pure functions over the clinic profile (clinic/profile.yml), so they are easy to test and
 the API can store exactly what was computed.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from actions.places import Place, miles_between
-from bot.clinic_profile import Clinic, ClinicProfile
+from clinic.places import Place, miles_between
+from clinic.profile import Clinic, ClinicProfile
 
 # Antidepressant trials reported by the visitor (the form's answer options).
 TRIED_OPTIONS = ("0", "1", "2+", "unsure")

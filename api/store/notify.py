@@ -14,7 +14,7 @@ from email.message import EmailMessage
 
 import httpx
 
-from api.config import Settings
+from api.core.config import Settings
 
 logger = logging.getLogger(__name__)
 SUBJECT = "Urgent lead waiting: please log in"

@@ -12,8 +12,8 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api import audit
-from api.conversations import delete_before
+from api.store import audit
+from api.store.conversations import delete_before
 from api.models import Lead, LeadContact, LeadEvent, LeadStatus, TreatmentInterest, utcnow
 from api.schemas import LeadCreate
 

@@ -1,7 +1,7 @@
 """The trainers' review queue: what visitors typed that the assistant did not understand well.
 
-    python -m bot.review collect   (make review)        writes var/review.yml
-    python -m bot.review apply     (make review-apply)  moves labelled messages into data/nlu/
+    python -m tools.review collect   (make review)        writes var/review.yml
+    python -m tools.review apply     (make review-apply)  moves labelled messages into data/nlu/
 
 `collect` reads the conversation store (the same settings as Rasa: RASA_TRACKER_DIALECT,
 RASA_TRACKER_DB, ...) for visitor messages that fell to the fallback or were understood with low
@@ -30,7 +30,7 @@ from typing import Any, Iterable, Iterator
 import phonenumbers
 import yaml
 
-from bot.data_checks import normalise, read_examples
+from tools.data_checks import normalise, read_examples
 
 ROOT = Path(__file__).resolve().parents[1]
 QUEUE = ROOT / "var" / "review.yml"

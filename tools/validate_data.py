@@ -1,4 +1,4 @@
-"""`make validate`: `rasa data validate` with no unexplained warning, then bot/data_checks.py.
+"""`make validate`: `rasa data validate` with no unexplained warning, then tools/data_checks.py.
 
 Rasa 3.6 warns that a response or intent "is not used in any story or rule" when only a form or
 a custom action uses it (the form asks `utter_ask_<slot>`, actions send `utter_invalid_<slot>`
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.data_checks import check
+from tools.data_checks import check
 
 ROOT = Path(__file__).resolve().parents[1]
 # A warning runs until Rasa's "More info" line or the next log line.
@@ -86,7 +86,7 @@ def main() -> int:
               file=sys.stderr)
     if problems or own:
         return 1
-    print("Training data valid: Rasa's validator and the project's checks (bot/data_checks.py) "
+    print("Training data valid: Rasa's validator and the project's checks (tools/data_checks.py) "
           "found nothing.")
     return 0
 

@@ -3,7 +3,7 @@
 Splits the NLU data 80/20 (seeded), trains an NLU model on the 80 %, tests it on the 20 % with
 `rasa test nlu`, and writes under reports/nlu/: Rasa's per-intent and FAQ (response selection)
 reports, the confusion matrix as a PNG, the misclassified examples, and summary.md/json with
-macro F1 against the targets and against the saved baseline (bot/nlu_baseline.json): which
+macro F1 against the targets and against the saved baseline (tools/nlu_baseline.json): which
 intents and FAQ topics got better or worse. Exits 1 when macro F1 fell by more than
 REGRESSION_MARGIN; `--save-baseline` accepts the new scores.
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {"intent_macro_f1": 0.95, "faq_macro_f1": 0.95}
 # The last accepted scores, committed so every trainer compares against the same numbers.
-BASELINE = ROOT / "bot" / "nlu_baseline.json"
+BASELINE = ROOT / "tools" / "nlu_baseline.json"
 # A drop of macro F1 larger than this fails `make evaluate`; smaller moves are training noise.
 REGRESSION_MARGIN = 0.02
 BASELINE_SEED = 42

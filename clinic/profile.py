@@ -1,20 +1,13 @@
-"""The clinic profile (bot/clinic_profile.yml) and its copy in the domain.
+"""The clinic's profile (clinic/profile.yml): its name, phone, hours, clinics and people.
 
-Responses say "{clinic_phone}", "{clinic_locations}", ...; those slots get their initial values
-from the profile, written into a marked block of domain.yml before training:
-
-    python -m bot.clinic_profile --write-domain domain.yml     (make train runs it)
-    python -m bot.clinic_profile --check-domain domain.yml     (fails when out of date)
-
-So the answers carry the clinic's facts even when the action server is down.
+Every process reads the same file: the action server for triage, the API for the website, and
+tools/domain_writer.py, which copies the facts into the domain's clinic_* slots before training
+so the answers carry them even when the action server is down.
 """
 
 from __future__ import annotations
 
-import argparse
 import copy
-import json
-import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,9 +15,7 @@ from typing import Any
 
 import yaml
 
-PROFILE_PATH = Path(__file__).with_name("clinic_profile.yml")
-BEGIN = "  # BEGIN clinic profile slots (generated from bot/clinic_profile.yml by `make train`; do not edit)"
-END = "  # END clinic profile slots"
+PROFILE_PATH = Path(__file__).with_name("profile.yml")
 TREATMENT_NAMES = {"ketamine": "IV ketamine", "spravato": "Spravato", "tms": "TMS"}
 
 
@@ -95,48 +86,3 @@ def load_profile(path: Path = PROFILE_PATH) -> ClinicProfile:
 @lru_cache(maxsize=8)
 def _parsed(path: Path, _mtime_ns: int, _size: int) -> dict[str, Any]:
     return yaml.safe_load(path.read_text())
-
-
-def render_slot_block(profile: ClinicProfile) -> str:
-    lines = [BEGIN]
-    for name, value in profile.slot_values().items():
-        lines += [
-            f"  {name}:",
-            "    type: text",
-            f"    initial_value: {json.dumps(value)}",
-            "    influence_conversation: false",
-            "    mappings:",
-            "      - type: custom",
-        ]
-    lines.append(END)
-    return "\n".join(lines)
-
-
-def update_domain_text(domain_text: str, profile: ClinicProfile) -> str:
-    start, end = domain_text.index(BEGIN), domain_text.index(END) + len(END)
-    return domain_text[:start] + render_slot_block(profile) + domain_text[end:]
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    group = parser.add_mutually_exclusive_group(required=True)
-    group.add_argument("--write-domain", type=Path)
-    group.add_argument("--check-domain", type=Path)
-    args = parser.parse_args(argv)
-    profile = load_profile()
-    domain_path: Path = args.write_domain or args.check_domain
-    current = domain_path.read_text()
-    updated = update_domain_text(current, profile)
-    if args.check_domain:
-        if updated != current:
-            print(f"{domain_path} is out of date with {PROFILE_PATH}: run `make train`.", file=sys.stderr)
-            return 1
-        return 0
-    if updated != current:
-        domain_path.write_text(updated)
-        print(f"Updated the clinic profile slots in {domain_path}.")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -18,7 +18,7 @@ class Settings(BaseSettings):
     leads_service_token: SecretStr = Field(min_length=16)
     cors_origins: str = "http://localhost:8000"
     # The demo page (GET /): the clinic's facts, and where the chat widget finds the assistant.
-    clinic_profile_path: Path = Path("bot/clinic_profile.yml")
+    clinic_profile_path: Path = Path("clinic/profile.yml")
     assistant_url: str = "http://localhost:5005"
     # Staff console (/staff).
     session_idle_minutes: int = Field(default=30, gt=0)  # signed out after this much inactivity
@@ -36,7 +36,7 @@ class Settings(BaseSettings):
     urgent_email_to: str = ""
     # Largest request body accepted, so a runaway client cannot fill memory.
     max_body_bytes: int = 64 * 1024
-    # Leads one caller may create (api/rate_limit.py), and where the counts live: memory://
+    # Leads one caller may create (api/core/rate_limit.py), and where the counts live: memory://
     # for one API process, redis://host:6379/2 when several API workers share the limit.
     lead_rate_limit: str = "120/minute"
     rate_limit_storage_url: str = "memory://"

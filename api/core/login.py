@@ -11,10 +11,10 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from api import audit
-from api.config import Settings
+from api.store import audit
+from api.core.config import Settings
 from api.models import StaffUser
-from api.staff_store import authenticate, normalise_email
+from api.store.staff import authenticate, normalise_email
 
 
 class TooManyAttempts(Exception):

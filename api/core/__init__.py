@@ -1,0 +1,1 @@
+"""Settings, database, security and the other plumbing every route uses."""

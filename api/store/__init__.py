@@ -1,0 +1,1 @@
+"""Reading and writing the leads database (and Rasa's conversation store)."""

@@ -1,0 +1,68 @@
+"""The lead's vocabulary, defined once: the form's questions and slots, the answers each question
+takes, the values that stand for "not given", and the fields a lead travels with.
+
+The action server fills and sends these, the API validates and stores them, the conversation
+store erases them; tests check domain.yml's form and the API's LeadCreate against this module.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class TreatmentInterest(str, enum.Enum):
+    ketamine = "ketamine"
+    spravato = "spravato"
+    tms = "tms"
+    unsure = "unsure"
+
+
+class AntidepressantsTried(str, enum.Enum):
+    none = "0"
+    one = "1"
+    two_or_more = "2+"
+    unsure = "unsure"
+
+
+class PaymentMethod(str, enum.Enum):
+    insurance = "insurance"
+    self_pay = "self_pay"
+    unsure = "unsure"
+
+
+class Channel(str, enum.Enum):
+    call = "call"
+    text = "text"
+    email = "email"
+
+
+# Values a slot holds when the visitor chose not to answer. None of them reaches the API.
+DECLINED = "declined"  # phone or email: the other one stays open
+NOT_GIVEN = "not given"  # preferred contact time, and the masked copy of a declined contact
+SKIPPED = "skipped"  # payment method
+NOT_ANSWERED = frozenset({DECLINED, NOT_GIVEN, SKIPPED})
+
+# The questions of the lead form, in the order they are asked (domain.yml, forms: lead_form).
+QUESTIONS: tuple[str, ...] = (
+    "treatment_interest", "is_adult", "location", "antidepressants_tried", "full_name", "phone",
+    "email", "preferred_contact_time", "payment_method", "contact_consent", "details_confirmed",
+)
+# Slots the form fills while checking an answer, and its own bookkeeping.
+DERIVED_SLOTS: tuple[str, ...] = (
+    "zip_code", "city", "state", "phone_masked", "email_masked", "consent_channels",
+    "form_failures", "form_gave_up",
+)
+# Every slot that holds what the visitor told the form: cleared after a lead, erased on request.
+FORM_SLOTS: tuple[str, ...] = QUESTIONS + DERIVED_SLOTS
+
+# The website passes these in a message's metadata; a lead keeps the latest.
+UTM_KEYS: tuple[str, ...] = ("utm_source", "utm_medium", "utm_campaign")
+
+# The fields of a lead as the action server sends it and the API's LeadCreate takes it.
+LEAD_FIELDS: tuple[str, ...] = (
+    "conversation_id", "full_name", "phone", "email", "zip_code", "city", "state",
+    "treatment_interest", "contact_consent", "age_confirmed", "antidepressants_tried",
+    "preferred_contact_time", "payment_method", "consent_text_version", "consented_at",
+    "consent_call", "consent_text", "consent_email", "in_service_area", "distance_miles",
+    "nearest_clinic", "qualified", "urgent", "suggested_consult",
+) + UTM_KEYS

@@ -1,0 +1,1 @@
+"""Offline tools for trainers and developers: evaluation, review, data checks, set-up."""
