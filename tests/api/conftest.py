@@ -1,7 +1,7 @@
 """API tests run against a real database, migrated by Alembic as in production.
 
 By default a SQLite file per test. With TEST_DATABASE_URL set to a PostgreSQL server
-(`make test-postgres`), each test gets a database of its own on that server instead.
+(`make test-production`), each test gets a database of its own on that server instead.
 """
 
 from __future__ import annotations
