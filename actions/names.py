@@ -14,6 +14,16 @@ _NAME_PREFIX_RE = re.compile(
     re.IGNORECASE,
 )
 _NAME_RE = re.compile(r"^[^\W\d_]+(?:[ '\-.][^\W\d_]+)*\.?$", re.UNICODE)
+# "I'm Marcus Webb", "my name is Ana Torres": a cue and two or three capitalised words, for
+# when the classifier's entity misses a name that nobody asked for yet.
+_INTRODUCTION_RE = re.compile(
+    r"\b(?:[Ii]'?m|I am|[Mm]y name is|[Mm]y name's|[Tt]his is|[Ii]t'?s)\s+"
+    r"([A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+){1,2})\b"
+    # "Rosa Lin here"
+    r"|\b(?!(?:Hi|Hello|Hey|Yes|Ok|Okay|So)\b)([A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+){1,2})\s+here\b"
+)
+# Words with which a visitor says that what follows is their name.
+_NAME_CUE = re.compile(r"\b(?:name|i'?m|i am|call me|this is)\b", re.IGNORECASE)
 
 
 def strip_contact_details(text: str) -> str:
@@ -55,3 +65,37 @@ def parse_name(text: str) -> str:
     if name.islower() or name.isupper():
         name = " ".join(part[:1].upper() + part[1:].lower() for part in name.split())
     return name
+
+
+def is_valid_name(name: str) -> bool:
+    try:
+        parse_name(name)
+    except InvalidValue:
+        return False
+    return True
+
+
+def introduced_name(text: str) -> str | None:
+    """The name in "I'm Marcus Webb" or "Rosa Lin here", as typed; None without such a phrase."""
+    match = _INTRODUCTION_RE.search(text)
+    return (match.group(1) or match.group(2)) if match else None
+
+
+def name_in_answer(text: str, found: str | None) -> str:
+    """The name in a message that answers the name question; `found` is the one the classifier
+    (or an introduction) found. The classifier may catch only part of a name ("Smith" of "Jo
+    Smith"): the whole answer comes first, `found` second, the raw text to explain a refusal."""
+    valid = [name for name in (name_from_text(text), found) if name and is_valid_name(name)]
+    return valid[0] if valid else text
+
+
+def is_plausible_unasked_name(name: str, text: str, has_a_name: bool) -> bool:
+    """A name the classifier found in a message (`text`) that answered another question.
+
+    It may replace a name already given (`has_a_name`) only when the visitor says it is their
+    name ("actually my name is ..."), and it must be a valid name: a wrong guess is dropped
+    silently instead of troubling the visitor.
+    """
+    if has_a_name and not _NAME_CUE.search(text):
+        return False
+    return is_valid_name(name)

@@ -15,7 +15,7 @@ from rasa_sdk.types import DomainDict
 from actions.leads_client import LeadDeliveryError, LeadsClient
 from actions.outbox import Outbox, outbox_from_env
 from clinic.lead import FORM_SLOTS, NOT_ANSWERED, UTM_KEYS
-from clinic.places import parse_place
+from clinic.places import Place, place_for_city, place_for_zip
 from actions.settings import ActionSettings
 from clinic.triage import is_qualified, service_area, suggested_consult
 from clinic.profile import load_profile
@@ -57,11 +57,23 @@ def _given(value: Any) -> Any:
     return None if value is None or value in NOT_ANSWERED else value
 
 
+def lead_place(tracker: Tracker) -> Optional[Place]:
+    """The place validate_lead_form resolved, found again by what it stored: its ZIP code, or
+    its city and state as the postal data spells them. Lookups: what the visitor typed is not
+    read again."""
+    zip_code, city, state = (tracker.get_slot(name) for name in ("zip_code", "city", "state"))
+    if zip_code:
+        return place_for_zip(zip_code)
+    return place_for_city(city, state) if city and state else None
+
+
 def lead_payload(tracker: Tracker, domain: DomainDict, now: datetime) -> Dict[str, Any]:
     slot = tracker.get_slot
     treatment = slot("treatment_interest")
     channels = (slot("consent_channels") or "").split(",")
-    place = parse_place(slot("zip_code") or f"{slot('city')}, {slot('state')}")
+    place = lead_place(tracker)
+    # The service area is computed again: the nearest clinic depends on the treatment, which the
+    # visitor may change after giving the place.
     area = service_area(place, treatment, load_profile()) if place else None
     phone, email = _given(slot("phone")), _given(slot("email"))
     adult = slot("is_adult") is True

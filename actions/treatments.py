@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-TREATMENTS = ("ketamine", "spravato", "tms", "unsure")
+from clinic.lead import TreatmentInterest
+
+TREATMENTS = tuple(treatment.value for treatment in TreatmentInterest)
 
 _KEYWORDS: dict[str, re.Pattern[str]] = {
     "spravato": re.compile(r"\b(?:spr[ae]v[ae]?[dt]?o|spravto|e?s?ketamine?\s+(?:nasal\s+)?spray|esk[ae]t[ae]?mi?ne?|nasal|spray)\b"),

@@ -9,11 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from clinic.lead import AntidepressantsTried, TreatmentInterest
 from clinic.places import Place, miles_between
 from clinic.profile import Clinic, ClinicProfile
-
-# Antidepressant trials reported by the visitor (the form's answer options).
-TRIED_OPTIONS = ("0", "1", "2+", "unsure")
 
 
 @dataclass(frozen=True)
@@ -40,13 +38,13 @@ def is_qualified(adult: bool, contactable: bool, consent: bool, in_area: bool) -
 
 def suggested_consult(treatment: Optional[str], antidepressants_tried: Optional[str]) -> str:
     """A hint for the staff preparing the consultation. Never shown to the visitor."""
-    if antidepressants_tried == "2+":
+    if antidepressants_tried == AntidepressantsTried.two_or_more.value:
         hint = "2+ antidepressants tried: fits the treatment-resistant criteria for Spravato and TMS; review IV ketamine too"
-    elif antidepressants_tried in ("0", "1"):
+    elif antidepressants_tried in (AntidepressantsTried.none.value, AntidepressantsTried.one.value):
         hint = (f"{antidepressants_tried} antidepressant(s) tried: below the usual treatment-resistant "
                 "threshold for Spravato and TMS coverage; review history and options")
     else:
         hint = "antidepressant history unknown: take a full medication history"
-    if treatment and treatment != "unsure":
+    if treatment and treatment != TreatmentInterest.unsure.value:
         hint += f"; visitor asked about {treatment}"
     return hint
