@@ -233,6 +233,9 @@ test: install train $(CHROMIUM)  ## Install what is needed and run every test
 	@mkdir -p reports
 	$(call step,Layout and API tests ($(VENV)/api))
 	@$(API_PY) -m pytest tests/structure tests/api || $(call fail,API and layout tests,See the failures above.)
+	$(call step,Conversation store kernel (clinic/rasa_store.py) in both environments)
+	@$(API_PY) -m pytest tests/clinic || $(call fail,conversation store tests (API env),See the failures above.)
+	@$(BOT_PY) -m pytest tests/clinic || $(call fail,conversation store tests (bot env),See the failures above.)
 	$(call step,Data validation)
 	@$(BOT_PY) -m tools.validate_data || $(call fail,data validation,Fix the problems above in domain.yml or data/.)
 	$(call step,Bot and action and conversation tests ($(VENV)/bot))
@@ -257,6 +260,11 @@ test-production: install train $(HAPROXY)  ## API tests on PostgreSQL; make run-
 	$(call step,API tests on PostgreSQL ($(TEST_DATABASE_URL)))
 	@TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(API_PY) -m pytest tests/api \
 	  || $(call fail,API tests on PostgreSQL,Is PostgreSQL running? .ci/start_services.sh starts the machine's.)
+	$(call step,Conversation store kernel on PostgreSQL, both environments)
+	@TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(API_PY) -m pytest tests/clinic \
+	  || $(call fail,conversation store on PostgreSQL (API env),Is PostgreSQL running? .ci/start_services.sh starts the machine's.)
+	@TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BOT_PY) -m pytest tests/clinic \
+	  || $(call fail,conversation store on PostgreSQL (bot env),Is PostgreSQL running? .ci/start_services.sh starts the machine's.)
 	$(call step,Two Rasa servers sharing PostgreSQL and Redis; make run-scaled behind HAProxy (tests/scaled))
 	@TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(API_PY) -m pytest tests/scaled \
 	  || $(call fail,scaled set-up,See the failures above.)

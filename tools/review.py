@@ -3,12 +3,13 @@
     python -m tools.review collect   (make review)        writes var/review.yml
     python -m tools.review apply     (make review-apply)  moves labelled messages into data/nlu/
 
-`collect` reads the conversation store (the same settings as Rasa: RASA_TRACKER_DIALECT,
-RASA_TRACKER_DB, ...) for visitor messages that fell to the fallback or were understood with low
-confidence (intent or FAQ topic), masks contact details, folds repeats together, and writes a YAML
-file where the trainer writes the right intent next to each message. Answers typed while the
-form asked for a name, phone or email are left out: they are details, not language to learn.
-Messages already in the queue keep their labels when it is collected again.
+`collect` reads the conversation store (the same settings as Rasa: RASA_TRACKER_URL, else
+RASA_TRACKER_DIALECT and RASA_TRACKER_DB; clinic/rasa_store.py) for visitor messages that fell to
+the fallback or were understood with low confidence (intent or FAQ topic), masks contact details,
+folds repeats together, and writes a YAML file where the trainer writes the right intent next to
+each message. Answers typed while the form asked for a name, phone or email are left out: they
+are details, not language to learn. Messages already in the queue keep their labels when it is
+collected again.
 
 `apply` adds each labelled message to the data/nlu/ file that holds its intent, after checking
 that the intent exists and the sentence is not already an example anywhere; it leaves unlabelled
@@ -18,18 +19,17 @@ and refused messages in the queue, with the reason.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import re
 import sys
-import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import phonenumbers
 import yaml
 
+from clinic.rasa_store import faq_response, stored_events, tracker_url
 from tools.data_checks import normalise, read_examples
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,44 +86,12 @@ def mask_contact_details(text: str, names: Iterable[str] = ()) -> str:
 
 
 # --- collect ---------------------------------------------------------------------------------
-def tracker_db_url(env: dict[str, str] | None = None) -> str:
-    """The conversation store's SQLAlchemy URL, from the settings endpoints.yml uses."""
-    from rasa.core.tracker_store import SQLTrackerStore
-
-    env = dict(os.environ if env is None else env)
-    with warnings.catch_warnings():  # Rasa builds the URL with an API SQLAlchemy deprecated
-        warnings.simplefilter("ignore")
-        return str(SQLTrackerStore.get_db_url(
-            dialect=env.get("RASA_TRACKER_DIALECT", "sqlite"),
-            host=env.get("RASA_TRACKER_HOST"),
-            port=int(env["RASA_TRACKER_PORT"]) if env.get("RASA_TRACKER_PORT") else None,
-            db=env.get("RASA_TRACKER_DB", str(ROOT / "var" / "tracker.db")),
-            username=env.get("RASA_TRACKER_USER"),
-            password=env.get("RASA_TRACKER_PASSWORD"),
-        ))
-
-
-def stored_events(db_url: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """(conversation, event type, event data) in the order they happened."""
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(db_url)
-    try:
-        with engine.connect() as connection:
-            rows = connection.execute(sa.text(
-                "SELECT sender_id, type_name, data FROM events ORDER BY sender_id, id"))
-            for sender_id, type_name, data in rows:
-                yield sender_id, type_name, json.loads(data)
-    finally:
-        engine.dispose()
-
-
 def understanding(parse_data: dict[str, Any]) -> tuple[str, float]:
     """The label the NLU chose and how sure it was (the FAQ topic for FAQ questions)."""
     intent = parse_data.get("intent") or {}
     name, confidence = intent.get("name") or FALLBACK, float(intent.get("confidence") or 0.0)
     if name == "faq":
-        topic = ((parse_data.get("response_selector") or {}).get("faq") or {}).get("response") or {}
+        topic = faq_response(parse_data)
         if topic.get("intent_response_key"):
             return topic["intent_response_key"], min(confidence, float(topic.get("confidence") or 0))
     return name, confidence
@@ -238,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threshold", type=float, default=CONFIDENCE_THRESHOLD)
     args = parser.parse_args(argv)
     if args.command == "collect":
-        found = collect(stored_events(tracker_db_url()), args.threshold)
+        found = collect(stored_events(tracker_url()), args.threshold)
         entries = merge(read_queue(args.queue), found)
         write_queue(args.queue, entries)
         print(f"{len(found)} messages need a look; the queue ({args.queue}) holds {len(entries)}. "

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.core import sessions
 from api.store import audit
-from api.store.conversations import transcripts
+from clinic.rasa_store import transcripts
 from api.deps import SessionDep, SettingsDep
 from api.store.export import export_response
 from api.store.leads import LeadFilter, get_lead, list_leads, status_counts, update_lead

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.store import audit
-from api.store.conversations import delete_before
+from clinic.rasa_store import delete_before
 from api.models import Lead, LeadContact, LeadEvent, LeadStatus, TreatmentInterest, utcnow
 from api.schemas import LeadCreate
 

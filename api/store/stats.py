@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.models import Lead, LeadEvent, LeadStatus
-from api.store.conversations import faq_topics
+from clinic.rasa_store import faq_topics
 
 # The path a lead takes; each figure counts leads that reached at least that step.
 FUNNEL = [LeadStatus.new, LeadStatus.contacted, LeadStatus.scheduled, LeadStatus.closed]

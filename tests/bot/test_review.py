@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 import yaml
 
+from clinic.rasa_store import stored_events
 from tools.review import (EMAIL_MASK, NAME_MASK, PHONE_MASK, apply, collect, mask_contact_details,
-                        merge, read_queue, stored_events, write_queue)
+                        merge, read_queue, write_queue)
 from tests.bot.conftest import ROOT, Visitor
 
 pytestmark = pytest.mark.conversation

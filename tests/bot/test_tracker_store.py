@@ -10,7 +10,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActiveLoop, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.tracker_store import REMOVED, RedactingSQLTrackerStore
+from bot.tracker_store import RedactingSQLTrackerStore
+from clinic.rasa_store import REMOVED
 
 ROOT = Path(__file__).resolve().parents[2]
 
