@@ -203,7 +203,7 @@ lint: $(UV) $(API_STAMP) $(BOT_STAMP)  ## ruff (rules and format), mypy, and the
 	@$(RUFF) check . && $(RUFF) format --check . || $(call fail,lint,Run '$(RUFF) check --fix . && $(RUFF) format .' and fix what remains.)
 	$(call step,Types: mypy --strict on clinic/ and api/; mypy on the rest)
 	@$(MYPY) --python-executable $(API_PY) --cache-dir .mypy_cache/api --strict clinic api \
-	  && $(MYPY) --python-executable $(API_PY) --cache-dir .mypy_cache/api-rest tests/api tests/structure tests/web tests/scaled tests/processes.py bench tools/setup \
+	  && $(MYPY) --python-executable $(API_PY) --cache-dir .mypy_cache/api-rest --follow-imports silent tests/api tests/structure tests/web tests/scaled tests/processes.py bench tools/setup \
 	  && $(MYPY) --python-executable $(BOT_PY) --cache-dir .mypy_cache/bot --exclude tools/setup actions bot tools tests/actions tests/bot tests/clinic \
 	  || $(call fail,type check,See the errors above.)
 	$(call step,Lock files against pyproject.toml)

@@ -10,15 +10,22 @@ way to reach them, consent) cannot be skipped; after three failed answers the fo
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, ClassVar, Dict, List, Text
+from typing import Any, ClassVar
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
-from clinic.lead import DECLINED, NOT_GIVEN, SKIPPED, AntidepressantsTried, Channel, TreatmentInterest
+from clinic.lead import (
+    DECLINED,
+    NOT_GIVEN,
+    SKIPPED,
+    AntidepressantsTried,
+    Channel,
+    TreatmentInterest,
+)
 
-Slots = Dict[Text, Any]
+Slots = dict[str, Any]
 
 
 class FormFailures(FormValidationAction, ABC):
@@ -29,10 +36,10 @@ class FormFailures(FormValidationAction, ABC):
 
     MAX_FAILURES: ClassVar[int] = 3
     # The two ways to reach a visitor: either may be declined while the other stays open.
-    OTHER_CONTACT: ClassVar[Dict[Text, Text]] = {"phone": "email", "email": "phone"}
+    OTHER_CONTACT: ClassVar[dict[str, str]] = {"phone": "email", "email": "phone"}
     # What a question the lead can do without is recorded as when the visitor skips it, or after
     # MAX_FAILURES unreadable answers.
-    SKIP_AFTER_FAILURES: ClassVar[Dict[Text, Text]] = {
+    SKIP_AFTER_FAILURES: ClassVar[dict[str, str]] = {
         "treatment_interest": TreatmentInterest.unsure.value,
         "antidepressants_tried": AntidepressantsTried.unsure.value,
         "preferred_contact_time": NOT_GIVEN,
@@ -40,10 +47,9 @@ class FormFailures(FormValidationAction, ABC):
     }
 
     @abstractmethod
-    def name(self) -> Text:
-        ...
+    def name(self) -> str: ...
 
-    def _skip_asked(self, tracker: Tracker, dispatcher: CollectingDispatcher, slot: Text) -> Slots:
+    def _skip_asked(self, tracker: Tracker, dispatcher: CollectingDispatcher, slot: str) -> Slots:
         """The visitor declined the question asked: a question the lead can do without is recorded
         as skipped; for one it needs, the visitor hears why and is asked again."""
         return self._skipped_value(tracker, slot) or self._refuse(
@@ -54,7 +60,7 @@ class FormFailures(FormValidationAction, ABC):
         self,
         tracker: Tracker,
         dispatcher: CollectingDispatcher,
-        slot: Text,
+        slot: str,
         skip_asked: bool = False,
         **details: Any,
     ) -> Slots:
@@ -76,7 +82,7 @@ class FormFailures(FormValidationAction, ABC):
         dispatcher.utter_message(response="utter_too_many_attempts")
         return {slot: None, "form_failures": failures, "form_gave_up": True}
 
-    def _skipped_value(self, tracker: Tracker, slot: Text) -> Slots:
+    def _skipped_value(self, tracker: Tracker, slot: str) -> Slots:
         """The slots that record `slot` as skipped, or {} when the lead cannot do without it."""
         if slot in self.SKIP_AFTER_FAILURES:
             return {slot: self.SKIP_AFTER_FAILURES[slot]}
@@ -86,20 +92,22 @@ class FormFailures(FormValidationAction, ABC):
             return self._declined(slot)
         return {}
 
-    def _decline_contact(self, tracker: Tracker, dispatcher: CollectingDispatcher, slot: Text) -> Slots:
-        """The visitor declined to give a phone number or an email: one may be declined, not both."""
+    def _decline_contact(
+        self, tracker: Tracker, dispatcher: CollectingDispatcher, slot: str
+    ) -> Slots:
+        """The visitor declined to give a phone or an email: one may be declined, not both."""
         if tracker.get_slot(self.OTHER_CONTACT[slot]) == DECLINED:
             dispatcher.utter_message(response="utter_need_one_contact")
             return {slot: None}
         return self._declined(slot)
 
     @staticmethod
-    def _declined(slot: Text) -> Slots:
+    def _declined(slot: str) -> Slots:
         """Phone or email recorded as not given (the other one must stay open)."""
         return {slot: DECLINED, f"{slot}_masked": NOT_GIVEN}
 
     @staticmethod
-    def _reachable_channels(tracker: Tracker) -> List[Text]:
+    def _reachable_channels(tracker: Tracker) -> list[str]:
         """The channels left open by the phone and email given and not declined."""
         phone = tracker.get_slot("phone") not in (None, DECLINED)
         email = tracker.get_slot("email") not in (None, DECLINED)

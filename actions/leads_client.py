@@ -6,7 +6,7 @@ import asyncio
 import logging
 import ssl
 from functools import lru_cache
-from typing import Any, Dict, Optional
+from typing import Any
 
 import httpx
 
@@ -34,12 +34,12 @@ class LeadDeliveryError(Exception):
 
 class LeadsClient:
     def __init__(
-        self, settings: ActionSettings, transport: Optional[httpx.AsyncBaseTransport] = None
+        self, settings: ActionSettings, transport: httpx.AsyncBaseTransport | None = None
     ) -> None:
         self._settings = settings
         self._transport = transport
 
-    async def submit(self, lead: Dict[str, Any], idempotency_key: str) -> Dict[str, Any]:
+    async def submit(self, lead: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
         """Store the lead (or find the one stored under this key) and return it."""
         headers = {
             "Authorization": f"Bearer {self._settings.leads_service_token}",
@@ -69,7 +69,8 @@ class LeadsClient:
                     continue
                 # 4xx: retrying the same body cannot help. The body names fields, not values.
                 raise LeadDeliveryError(
-                    f"Leads API rejected the lead: HTTP {response.status_code} {response.text[:500]}",
+                    "Leads API rejected the lead: "
+                    f"HTTP {response.status_code} {response.text[:500]}",
                     retryable=False,
                 )
         raise LeadDeliveryError(f"Leads API unavailable: {last_error}", retryable=True)

@@ -9,7 +9,8 @@ import phonenumbers
 from clinic.contact import DEFAULT_REGION, EMAIL_RE, InvalidValue
 
 _NAME_PREFIX_RE = re.compile(
-    r"^\s*(?:(?:hi|hello|hey)[,!. ]+)?(?:my\s+(?:full\s+)?name\s*(?:is|'s)|name\s*(?:is|:)|i\s*am|i'?m|im|"
+    r"^\s*(?:(?:hi|hello|hey)[,!. ]+)?"
+    r"(?:my\s+(?:full\s+)?name\s*(?:is|'s)|name\s*(?:is|:)|i\s*am|i'?m|im|"
     r"it'?s|its|this\s+is|call\s+me|they\s+call\s+me)\s*[:,-]?\s*",
     re.IGNORECASE,
 )
@@ -42,8 +43,21 @@ def name_from_text(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip(" .")
 
 
-_NOT_NAME_WORDS = {"email", "e-mail", "phone", "number", "skip", "none", "sure", "idea", "thanks",
-                   "okay", "anytime", "whatever", "later"}
+_NOT_NAME_WORDS = {
+    "email",
+    "e-mail",
+    "phone",
+    "number",
+    "skip",
+    "none",
+    "sure",
+    "idea",
+    "thanks",
+    "okay",
+    "anytime",
+    "whatever",
+    "later",
+}
 _NOT_NAME_FIRST_WORDS = {"no", "not", "yes", "ok", "nah", "nope"}
 
 

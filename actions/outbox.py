@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -18,7 +19,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any
 
 from actions.leads_client import LeadDeliveryError, LeadsClient
 from actions.settings import ActionSettings
@@ -38,7 +39,7 @@ class Outbox:
         self.folder = folder
         self.rejected_folder = folder / "rejected"
 
-    def put(self, idempotency_key: str, lead: Dict[str, Any]) -> Path:
+    def put(self, idempotency_key: str, lead: dict[str, Any]) -> Path:
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         target = self.folder / f"{idempotency_key}.json"
         # Write then rename, so a crash never leaves half a lead behind.
@@ -49,7 +50,7 @@ class Outbox:
         os.replace(temporary, target)
         return target
 
-    def pending(self) -> List[Path]:
+    def pending(self) -> list[Path]:
         return sorted(self.folder.glob("*.json")) if self.folder.exists() else []
 
     async def deliver(self, client: LeadsClient) -> DeliveryReport:
@@ -81,26 +82,35 @@ async def _watch(outbox: Outbox, client: LeadsClient, interval: float) -> None:
         if outbox.pending():
             report = await outbox.deliver(client)
             if report.delivered or report.rejected:
-                logger.info("Outbox: %d delivered, %d waiting, %d rejected",
-                            report.delivered, report.waiting, report.rejected)
+                logger.info(
+                    "Outbox: %d delivered, %d waiting, %d rejected",
+                    report.delivered,
+                    report.waiting,
+                    report.rejected,
+                )
         await asyncio.sleep(interval)
 
 
-def main(argv: List[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Deliver leads waiting in the outbox.")
     parser.add_argument("command", choices=["deliver", "watch"])
-    parser.add_argument("--interval", type=float, default=30.0, help="seconds between tries (watch)")
+    parser.add_argument(
+        "--interval", type=float, default=30.0, help="seconds between tries (watch)"
+    )
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s - %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s - %(message)s"
+    )
     outbox, client = outbox_from_env(), LeadsClient(ActionSettings.from_env())
     if args.command == "watch":
-        try:
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how `make run` stops it
             asyncio.run(_watch(outbox, client, args.interval))
-        except KeyboardInterrupt:
-            pass
         return 0
     report = asyncio.run(outbox.deliver(client))
-    print(f"Outbox: {report.delivered} delivered, {report.waiting} waiting, {report.rejected} rejected.")
+    print(
+        f"Outbox: {report.delivered} delivered, {report.waiting} waiting, "
+        f"{report.rejected} rejected."
+    )
     return 0 if report.waiting == 0 else 1
 
 

@@ -13,7 +13,7 @@ class ActionSettings:
     timeout_seconds: float
 
     @classmethod
-    def from_env(cls) -> "ActionSettings":
+    def from_env(cls) -> ActionSettings:
         return cls(
             leads_api_url=os.environ.get("LEADS_API_URL", "http://127.0.0.1:8000").rstrip("/"),
             leads_service_token=os.environ.get("LEADS_SERVICE_TOKEN", ""),

@@ -1,11 +1,11 @@
-"""Deliver a completed lead to the leads API (or the outbox), or drop it when it must not be kept."""
+"""Deliver a completed lead to the leads API (or the outbox), or drop it when it may not be kept."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -14,17 +14,17 @@ from rasa_sdk.types import DomainDict
 
 from actions.leads_client import LeadDeliveryError, LeadsClient
 from actions.outbox import Outbox, outbox_from_env
-from clinic.lead import FORM_SLOTS, NOT_ANSWERED, UTM_KEYS
-from clinic.places import Place, place_for_city, place_for_zip
 from actions.settings import ActionSettings
-from clinic.triage import is_qualified, service_area, suggested_consult
-from clinic.profile import load_profile
+from clinic.lead import FORM_SLOTS, NOT_ANSWERED, UTM_KEYS
 from clinic.log_safety import conversation_ref
+from clinic.places import Place, place_for_city, place_for_zip
+from clinic.profile import load_profile
+from clinic.triage import is_qualified, service_area, suggested_consult
 
 logger = logging.getLogger(__name__)
 
 
-def _form_started_at(tracker: Tracker) -> Optional[float]:
+def _form_started_at(tracker: Tracker) -> float | None:
     """When the current lead form was activated: one form instance, one lead."""
     for event in reversed(tracker.events):
         if event.get("event") == "active_loop" and event.get("name") == "lead_form":
@@ -32,18 +32,18 @@ def _form_started_at(tracker: Tracker) -> Optional[float]:
     return None
 
 
-def idempotency_key(tracker: Tracker) -> Text:
+def idempotency_key(tracker: Tracker) -> str:
     seed = f"{tracker.sender_id}:{_form_started_at(tracker)}"
     return "lead-" + hashlib.sha256(seed.encode()).hexdigest()[:40]
 
 
-def consent_version(domain: DomainDict) -> Optional[Text]:
+def consent_version(domain: DomainDict) -> str | None:
     """The version of the consent text the visitor was shown (metadata of the domain response)."""
     variants = (domain.get("responses") or {}).get("utter_ask_contact_consent") or [{}]
     return (variants[0].get("metadata") or {}).get("consent_version")
 
 
-def campaign(tracker: Tracker) -> Dict[Text, Any]:
+def campaign(tracker: Tracker) -> dict[str, Any]:
     """UTM parameters the website passed in a message's metadata, latest first."""
     for event in reversed(tracker.events):
         metadata = event.get("metadata") or {} if event.get("event") == "user" else {}
@@ -57,7 +57,7 @@ def _given(value: Any) -> Any:
     return None if value is None or value in NOT_ANSWERED else value
 
 
-def lead_place(tracker: Tracker) -> Optional[Place]:
+def lead_place(tracker: Tracker) -> Place | None:
     """The place validate_lead_form resolved, found again by what it stored: its ZIP code, or
     its city and state as the postal data spells them. Lookups: what the visitor typed is not
     read again."""
@@ -67,7 +67,7 @@ def lead_place(tracker: Tracker) -> Optional[Place]:
     return place_for_city(city, state) if city and state else None
 
 
-def lead_payload(tracker: Tracker, domain: DomainDict, now: datetime) -> Dict[str, Any]:
+def lead_payload(tracker: Tracker, domain: DomainDict, now: datetime) -> dict[str, Any]:
     slot = tracker.get_slot
     treatment = slot("treatment_interest")
     channels = (slot("consent_channels") or "").split(",")
@@ -100,27 +100,33 @@ def lead_payload(tracker: Tracker, domain: DomainDict, now: datetime) -> Dict[st
         "in_service_area": in_area,
         "distance_miles": area.distance_miles if area else None,
         "nearest_clinic": area.clinic.name if area else None,
-        "qualified": is_qualified(adult, bool(phone or email), slot("contact_consent") is True, bool(in_area)),
+        "qualified": is_qualified(
+            adult, bool(phone or email), slot("contact_consent") is True, bool(in_area)
+        ),
         "urgent": slot("crisis_detected") is True,
         "suggested_consult": suggested_consult(treatment, slot("antidepressants_tried")),
         **campaign(tracker),
     }
 
 
-def clear_form_slots() -> List[EventType]:
+def clear_form_slots() -> list[EventType]:
     return [SlotSet(name, None) for name in FORM_SLOTS] + [SlotSet("requested_slot", None)]
 
 
-def _form_trigger_time(tracker: Tracker) -> Optional[float]:
+def _form_trigger_time(tracker: Tracker) -> float | None:
     """When the visitor sent the message that started the form (it may hold details too)."""
     started = _form_started_at(tracker)
     if started is None:
         return None
-    before = [e for e in tracker.events if e.get("event") == "user" and (e.get("timestamp") or 0) <= started]
+    before = [
+        e
+        for e in tracker.events
+        if e.get("event") == "user" and (e.get("timestamp") or 0) <= started
+    ]
     return before[-1].get("timestamp") if before else started
 
 
-def erase_form_details(tracker: Tracker) -> List[EventType]:
+def erase_form_details(tracker: Tracker) -> list[EventType]:
     """Clear the form and have the conversation store erase what was said since it began."""
     since = _form_trigger_time(tracker)
     erase = [SlotSet("erase_details_since", since)] if since is not None else []
@@ -128,16 +134,16 @@ def erase_form_details(tracker: Tracker) -> List[EventType]:
 
 
 class ActionSubmitLead(Action):
-    def __init__(self, client: Optional[LeadsClient] = None, outbox: Optional[Outbox] = None) -> None:
+    def __init__(self, client: LeadsClient | None = None, outbox: Outbox | None = None) -> None:
         self._client = client
         self._outbox = outbox
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_submit_lead"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    ) -> list[EventType]:
         # Nothing is kept for a minor, without consent, or when the form gave up.
         if tracker.get_slot("is_adult") is False:
             dispatcher.utter_message(response="utter_minor")
@@ -160,20 +166,26 @@ class ActionSubmitLead(Action):
                 dispatcher.utter_message(response="utter_lead_not_saved")
                 return []
             (self._outbox or outbox_from_env()).put(key, lead)
-            logger.warning("Leads API unavailable: lead for conversation %s kept in the outbox", ref)
+            logger.warning(
+                "Leads API unavailable: lead for conversation %s kept in the outbox", ref
+            )
             dispatcher.utter_message(response="utter_lead_queued")
             return clear_form_slots()
-        logger.info("Lead %s stored for conversation %s", stored.get("id"), conversation_ref(tracker.sender_id))
+        logger.info(
+            "Lead %s stored for conversation %s",
+            stored.get("id"),
+            conversation_ref(tracker.sender_id),
+        )
         dispatcher.utter_message(response="utter_lead_submitted")
         return clear_form_slots()
 
 
 class ActionCancelLead(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_cancel_lead"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    ) -> list[EventType]:
         dispatcher.utter_message(response="utter_lead_cancelled")
         return erase_form_details(tracker)

@@ -9,8 +9,12 @@ from clinic.lead import TreatmentInterest
 TREATMENTS = tuple(treatment.value for treatment in TreatmentInterest)
 
 _KEYWORDS: dict[str, re.Pattern[str]] = {
-    "spravato": re.compile(r"\b(?:spr[ae]v[ae]?[dt]?o|spravto|e?s?ketamine?\s+(?:nasal\s+)?spray|esk[ae]t[ae]?mi?ne?|nasal|spray)\b"),
-    "ketamine": re.compile(r"\b(?:k[ae]t[ae]?mi?ne?|ketamin|ketamene|katamine|ketimine|iv|i\.v\.|infusions?|drip)\b"),
+    "spravato": re.compile(
+        r"\b(?:spr[ae]v[ae]?[dt]?o|spravto|e?s?ketamine?\s+(?:nasal\s+)?spray|esk[ae]t[ae]?mi?ne?|nasal|spray)\b"
+    ),
+    "ketamine": re.compile(
+        r"\b(?:k[ae]t[ae]?mi?ne?|ketamin|ketamene|katamine|ketimine|iv|i\.v\.|infusions?|drip)\b"
+    ),
     "tms": re.compile(r"\b(?:r?tms|transcranial|magnetic|magnet|brain\s+stimulation)\b"),
     "unsure": re.compile(
         r"\b(?:not\s+sure|unsure|don'?t\s+know|dont\s+know|dunno|no\s+idea|undecided|"

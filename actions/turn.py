@@ -21,15 +21,22 @@ WeakKeyDictionary, as it compares by value (sender and events) and is unhashable
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cached_property
-from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Text, Tuple, Union
+from typing import Any
 
 from rasa_sdk import Tracker
 
-from actions.answers import CHANNELS, is_decline, read_age, read_antidepressants_tried
-from actions.answers import read_channels, read_yes_no
+from actions.answers import (
+    CHANNELS,
+    is_decline,
+    read_age,
+    read_antidepressants_tried,
+    read_channels,
+    read_yes_no,
+)
 from actions.names import introduced_name, is_valid_name
 from actions.treatments import find_treatment, named_treatment, normalise_treatment
 from clinic.contact import find_email, find_email_attempt, find_phone
@@ -59,8 +66,14 @@ _PLACE_CUE = re.compile(
 )
 # Questions whose answer never holds five digits in a row: a ZIP code given there is a place.
 _NO_ZIP_ANSWERS = {
-    "treatment_interest", "is_adult", "antidepressants_tried", "full_name", "preferred_contact_time",
-    "payment_method", "contact_consent", "details_confirmed",
+    "treatment_interest",
+    "is_adult",
+    "antidepressants_tried",
+    "full_name",
+    "preferred_contact_time",
+    "payment_method",
+    "contact_consent",
+    "details_confirmed",
 }
 _CITY_CUE_BEFORE = re.compile(r"\b(?:in|near|from|around|by|at|to)\s*$", re.IGNORECASE)
 # A bare time of day or week: "morning", "evenings please", "weekends".
@@ -70,18 +83,18 @@ _TIME_ANSWER = re.compile(
     re.IGNORECASE,
 )
 
-_SHARED: ContextVar[Optional[Tuple[Tracker, Turn]]] = ContextVar("lead_form_turn", default=None)
+_SHARED: ContextVar[tuple[Tracker, Turn] | None] = ContextVar("lead_form_turn", default=None)
 
 
 class Turn:
     """The latest message of a tracker, with what the form reads from it."""
 
     def __init__(self, tracker: Tracker) -> None:
-        message: Dict[Text, Any] = tracker.latest_message or {}
-        self.intent: Optional[Text] = (message.get("intent") or {}).get("name")
-        self.text: Text = message.get("text") or ""
-        self.entities: List[Dict[Text, Any]] = message.get("entities") or []
-        self.requested_slot: Optional[Text] = tracker.get_slot("requested_slot")
+        message: dict[str, Any] = tracker.latest_message or {}
+        self.intent: str | None = (message.get("intent") or {}).get("name")
+        self.text: str = message.get("text") or ""
+        self.entities: list[dict[str, Any]] = message.get("entities") or []
+        self.requested_slot: str | None = tracker.get_slot("requested_slot")
 
     @classmethod
     @contextmanager
@@ -103,14 +116,15 @@ class Turn:
         return cls(tracker)
 
     # --- what the message is -----------------------------------------------------------------
-    def asked(self, slot: Text) -> bool:
+    def asked(self, slot: str) -> bool:
         return self.requested_slot == slot
 
-    def entity(self, name: Text) -> Optional[Text]:
+    def entity(self, name: str) -> str | None:
         """The first value of an entity (without role or group) the classifier found."""
         return next(
             (
-                e.get("value") for e in self.entities
+                e.get("value")
+                for e in self.entities
                 if e.get("entity") == name and e.get("group") is None and e.get("role") is None
             ),
             None,
@@ -122,7 +136,7 @@ class Turn:
 
     @cached_property
     def declines(self) -> bool:
-        """"no", "skip it", "rather not say": a refusal of the question asked, by its words."""
+        """ "no", "skip it", "rather not say": a refusal of the question asked, by its words."""
         return is_decline(self.text)
 
     @property
@@ -130,7 +144,7 @@ class Turn:
         return self.declines or self.intent == "deny"
 
     @property
-    def yes_or_no(self) -> Optional[bool]:
+    def yes_or_no(self) -> bool | None:
         """True or False when the classifier reads the message as a yes or a no."""
         return {"affirm": True, "deny": False}.get(self.intent or "")
 
@@ -149,7 +163,9 @@ class Turn:
         if self.intent in NOT_AN_ANSWER:
             return True
         if self.intent in QUESTION_LIKE:
-            return bool(_QUESTION_RE.search(self.text)) or len(self.text.split()) > SHORT_ANSWER_WORDS
+            return (
+                bool(_QUESTION_RE.search(self.text)) or len(self.text.split()) > SHORT_ANSWER_WORDS
+            )
         return False
 
     @property
@@ -158,37 +174,37 @@ class Turn:
 
     @property
     def greets_with_a_time(self) -> bool:
-        """"morning", "evenings please" read as a greeting or a goodbye: a bare time of day or
+        """ "morning", "evenings please" read as a greeting or a goodbye: a bare time of day or
         week (only under those intents: a crisis is never taken as an answer)."""
         return self.intent in ("greet", "goodbye") and bool(_TIME_ANSWER.match(self.text))
 
     # --- details found inside the message ------------------------------------------------------
     @cached_property
-    def phone(self) -> Optional[Text]:
+    def phone(self) -> str | None:
         return find_phone(self.text)
 
     @cached_property
-    def email_attempt(self) -> Optional[Text]:
+    def email_attempt(self) -> str | None:
         return find_email_attempt(self.text)
 
     @cached_property
-    def email(self) -> Optional[Text]:
+    def email(self) -> str | None:
         """A valid address, else a word meant as one: a mistyped address ("dana.k@gmail") is
         still an email, even at another question, and its validation says what is wrong."""
         return find_email(self.text) or self.email_attempt
 
     @cached_property
-    def named_treatment(self) -> Optional[Text]:
+    def named_treatment(self) -> str | None:
         return named_treatment(self.text)
 
     @cached_property
-    def valid_person(self) -> Optional[Text]:
+    def valid_person(self) -> str | None:
         """The person the classifier found, when it is a valid full name."""
         person = self.entity("person")
         return person if person and is_valid_name(person) else None
 
     @cached_property
-    def zip(self) -> Optional[Text]:
+    def zip(self) -> str | None:
         """A ZIP code in a message that is not the answer to the location question."""
         if _PLACE_CUE.search(self.text):
             return find_zip(self.text)
@@ -198,7 +214,7 @@ class Turn:
         return None
 
     @cached_property
-    def city(self) -> Optional[Text]:
+    def city(self) -> str | None:
         """The city the message gives. Several city names can match ("ok cool, I'm near culver
         city": Cool is a town in California): prefer the one after "in"/"near"/"from", then the
         longest name, then the last one."""
@@ -206,14 +222,18 @@ class Turn:
         if not cities:
             return None
 
-        def rank(entity: Dict[Text, Any]) -> Tuple[bool, int, int]:
+        def rank(entity: dict[str, Any]) -> tuple[bool, int, int]:
             start = int(entity.get("start") or 0)
-            return bool(_CITY_CUE_BEFORE.search(self.text[:start])), len(str(entity["value"])), start
+            return (
+                bool(_CITY_CUE_BEFORE.search(self.text[:start])),
+                len(str(entity["value"])),
+                start,
+            )
 
         return str(max(cities, key=rank)["value"])
 
     @cached_property
-    def details(self) -> FrozenSet[Text]:
+    def details(self) -> frozenset[str]:
         """The form questions this message has an answer for, found inside it."""
         found = {
             "phone": self.phone,
@@ -228,7 +248,7 @@ class Turn:
 
     # --- what the message answers --------------------------------------------------------------
     @cached_property
-    def treatment(self) -> Optional[Text]:
+    def treatment(self) -> str | None:
         """The treatment the message names, by its entity or in its words."""
         entity = self.entity("treatment")
         value = normalise_treatment(entity) if entity else None
@@ -239,7 +259,7 @@ class Turn:
         return value
 
     @cached_property
-    def adult(self) -> Optional[bool]:
+    def adult(self) -> bool | None:
         """True for an adult, False for a minor, None when the message does not say."""
         asked = self.asked("is_adult")
         # "ok can someone call me": the "ok" is no yes to the age question (an age given with
@@ -248,7 +268,7 @@ class Turn:
         return self.yes_or_no if value is None and asked else value
 
     @cached_property
-    def place(self) -> Optional[Text]:
+    def place(self) -> str | None:
         """A ZIP code or a city the message gives."""
         # Five digits alone may be a bad phone number: outside the location question a ZIP
         # code needs words around it ("I live in 90026", "zip 91101"), or a later question
@@ -260,8 +280,8 @@ class Turn:
         return value
 
     @cached_property
-    def antidepressants_tried(self) -> Optional[Text]:
-        """"0", "1", "2+" or "unsure", by its entity or in its words."""
+    def antidepressants_tried(self) -> str | None:
+        """ "0", "1", "2+" or "unsure", by its entity or in its words."""
         value = self.entity("antidepressants")
         if value is None and not self.is_button_payload:
             # A feeling shared ("I haven't felt well in months") is no "none": a number is
@@ -271,7 +291,7 @@ class Turn:
         return value
 
     @cached_property
-    def name(self) -> Optional[Text]:
+    def name(self) -> str | None:
         """The name the message gives: the classifier's, or one introduced ("I'm Marcus Webb")."""
         person = self.entity("person")
         if self.valid_person is None:
@@ -280,7 +300,7 @@ class Turn:
         return person
 
     @cached_property
-    def consent(self) -> Union[bool, Text, None]:
+    def consent(self) -> bool | str | None:
         """Yes (True), no (False), or the channels ("email", "call,text") consent is limited to."""
         channel = self.entity("consent_channel")
         if channel in CHANNELS:
@@ -298,19 +318,19 @@ class Turn:
     # --- is it the answer to a question --------------------------------------------------------
     @cached_property
     def asks_for_the_consultation(self) -> bool:
-        """"ok can someone call me" in the middle of the form: the visitor asks for what the form
+        """ "ok can someone call me" in the middle of the form: the visitor asks for what the form
         is doing, which is no answer to the question; a rule says so and asks it again. A message
         that also gives a detail ("yes book me, I'm in 90401") still gives it."""
         return self.intent == "request_consultation" and not self.details
 
-    def or_whole_answer(self, slot: Text, found: Any) -> Any:
+    def or_whole_answer(self, slot: str, found: Any) -> Any:
         """`found` (a value read inside the message), else the whole message when it answers
         `slot`, else None."""
         if found is None and self.answers(slot):
             return self.text
         return found
 
-    def answers(self, slot: Text) -> bool:
+    def answers(self, slot: str) -> bool:
         """Whether the whole message may be read as the answer to `slot`.
 
         Not when it answers other questions instead ("culver city" while the treatment is asked):

@@ -1,7 +1,7 @@
 """Command line for the leads service.
 
-    python -m api.cli staff-user --email ... --password ... [--role admin]
-    python -m api.cli purge [--days N]
+python -m api.cli staff-user --email ... --password ... [--role admin]
+python -m api.cli purge [--days N]
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import sys
 
 from api.core.config import get_settings
 from api.core.db import get_session
-from api.store.leads import purge_older_than
 from api.models import StaffRole
+from api.store.leads import purge_older_than
 from api.store.staff import upsert_staff_user
 
 MIN_PASSWORD_LENGTH = 12
@@ -24,17 +24,27 @@ def main(argv: list[str] | None = None) -> int:
     staff = commands.add_parser("staff-user", help="create a staff account or reset its password")
     staff.add_argument("--email", required=True)
     staff.add_argument("--password", required=True)
-    staff.add_argument("--role", choices=[r.value for r in StaffRole], default=None,
-                       help="staff (default for a new account) or admin")
+    staff.add_argument(
+        "--role",
+        choices=[r.value for r in StaffRole],
+        default=None,
+        help="staff (default for a new account) or admin",
+    )
     purge = commands.add_parser("purge", help="delete leads and conversations past retention")
-    purge.add_argument("--days", type=int, default=None,
-                       help="retention in days (default: RETENTION_DAYS from the settings)")
+    purge.add_argument(
+        "--days",
+        type=int,
+        default=None,
+        help="retention in days (default: RETENTION_DAYS from the settings)",
+    )
     args = parser.parse_args(argv)
     if args.command == "purge":
         return _purge(args.days)
 
     if len(args.password) < MIN_PASSWORD_LENGTH:
-        print(f"error: the password needs at least {MIN_PASSWORD_LENGTH} characters.", file=sys.stderr)
+        print(
+            f"error: the password needs at least {MIN_PASSWORD_LENGTH} characters.", file=sys.stderr
+        )
         return 2
     if "@" not in args.email:
         print("error: give the staff member's email address as --email.", file=sys.stderr)
@@ -45,7 +55,10 @@ def main(argv: list[str] | None = None) -> int:
         user, created = upsert_staff_user(session, args.email, args.password, role)
     finally:
         session.close()
-    print(f"{'Created' if created else 'Reset the password of'} {user.role.value} account {user.email}.")
+    print(
+        f"{'Created' if created else 'Reset the password of'} "
+        f"{user.role.value} account {user.email}."
+    )
     return 0
 
 
@@ -60,8 +73,10 @@ def _purge(days: int | None) -> int:
         leads, conversation_events = purge_older_than(session, settings.tracker_db_url, days)
     finally:
         session.close()
-    print(f"Deleted {leads} leads and {conversation_events} stored conversation events "
-          f"older than {days} days.")
+    print(
+        f"Deleted {leads} leads and {conversation_events} stored conversation events "
+        f"older than {days} days."
+    )
     return 0
 
 

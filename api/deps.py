@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from api.core.config import Settings, get_settings
 from api.core.db import get_session
-from api.models import StaffUser
 from api.core.security import read_access_token, same_secret
+from api.models import StaffUser
 
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -40,7 +40,7 @@ def current_staff(
 
 def service_caller(
     settings: SettingsDep,
-    credentials: HTTPAuthorizationCredentials | None = Depends(_service_scheme),
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_service_scheme)],
 ) -> None:
     expected = settings.leads_service_token.get_secret_value()
     if credentials is None or not same_secret(credentials.credentials, expected):
@@ -52,8 +52,9 @@ StaffDep = Annotated[StaffUser, Depends(current_staff)]
 
 def current_admin(user: StaffDep) -> StaffUser:
     if not user.is_admin:
-        raise HTTPException(status_code=status.HTTP_403_FORBIDDEN,
-                            detail="Only an admin may do this.")
+        raise HTTPException(
+            status_code=status.HTTP_403_FORBIDDEN, detail="Only an admin may do this."
+        )
     return user
 
 

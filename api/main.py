@@ -15,9 +15,10 @@ from api.core.config import Settings, get_settings
 from api.core.rate_limit import RateLimit
 from api.routes import auth, health, leads, site, staff, stats
 
-
-STAFF_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-             "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+STAFF_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -57,12 +58,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return response
 
     @app.exception_handler(RequestValidationError)
-    async def readable_validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def readable_validation_error(
+        _request: Request, exc: RequestValidationError
+    ) -> JSONResponse:
         # FastAPI's default body echoes the input back (contact details included): keep the
         # field and the reason only.
         errors = [
-            {"field": ".".join(str(part) for part in err["loc"][1:]) or err["loc"][0],
-             "message": err["msg"].removeprefix("Value error, ")}
+            {
+                "field": ".".join(str(part) for part in err["loc"][1:]) or err["loc"][0],
+                "message": err["msg"].removeprefix("Value error, "),
+            }
             for err in exc.errors()
         ]
         return JSONResponse(

@@ -6,7 +6,17 @@ import enum
 import uuid
 from datetime import datetime, timezone
 
-from sqlalchemy import Boolean, DateTime, Dialect, Enum, Float, ForeignKey, String, TypeDecorator, Uuid
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Dialect,
+    Enum,
+    Float,
+    ForeignKey,
+    String,
+    TypeDecorator,
+    Uuid,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # The kernel's enum, re-exported: leads.treatment_interest stores its names.
@@ -72,7 +82,9 @@ class LeadEvent(Base):
     __tablename__ = "lead_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    lead_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    lead_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("leads.id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     staff_email: Mapped[str] = mapped_column(String(320))
     from_status: Mapped[str | None] = mapped_column(String(20))
@@ -137,7 +149,7 @@ class Lead(Base):
     utm_medium: Mapped[str | None] = mapped_column(String(100))
     utm_campaign: Mapped[str | None] = mapped_column(String(100))
 
-    contacts: Mapped[list["LeadContact"]] = relationship(
+    contacts: Mapped[list[LeadContact]] = relationship(
         back_populates="lead", cascade="all, delete-orphan", order_by="LeadContact.created_at"
     )
     events: Mapped[list[LeadEvent]] = relationship(
@@ -155,7 +167,9 @@ class LeadContact(Base):
     __tablename__ = "lead_contacts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    lead_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    lead_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("leads.id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     conversation_id: Mapped[str] = mapped_column(String(200))

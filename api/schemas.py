@@ -1,9 +1,9 @@
-"""Request and response bodies. The API re-validates everything: the action server is not trusted."""
+"""Request and response bodies. The API validates everything again: it trusts no caller."""
 
 from __future__ import annotations
 
-import uuid
 import re
+import uuid
 from datetime import date, datetime
 from typing import Annotated
 
@@ -36,7 +36,9 @@ def _iso_day(value: object) -> object:
 
 IsoDay = Annotated[date, BeforeValidator(_iso_day)]
 # Answers the form gives, checked against the kernel's choices and stored as their plain text.
-Tried = Annotated[AntidepressantsTried, PlainSerializer(lambda answer: answer.value, return_type=str)]
+Tried = Annotated[
+    AntidepressantsTried, PlainSerializer(lambda answer: answer.value, return_type=str)
+]
 Payment = Annotated[PaymentMethod, PlainSerializer(lambda answer: answer.value, return_type=str)]
 
 
@@ -45,7 +47,9 @@ class LeadCreate(BaseModel):
 
     conversation_id: Annotated[Text, StringConstraints(max_length=200)]
     full_name: Annotated[Text, StringConstraints(max_length=200)]
-    phone: str | None = Field(default=None, max_length=40, description="Any format; stored as E.164")
+    phone: str | None = Field(
+        default=None, max_length=40, description="Any format; stored as E.164"
+    )
     email: str | None = Field(default=None, max_length=320, description="Stored normalised")
     zip_code: Annotated[str, StringConstraints(pattern=r"^\d{5}$")] | None = None
     city: Annotated[Text, StringConstraints(max_length=100)] | None = None
@@ -92,7 +96,7 @@ class LeadCreate(BaseModel):
             raise ValueError(f"email is not valid: {reason}") from None
 
     @model_validator(mode="after")
-    def contactable(self) -> "LeadCreate":
+    def contactable(self) -> LeadCreate:
         if not self.phone and not self.email:
             raise ValueError("a lead needs a phone number or an email address")
         if not self.contact_consent:
@@ -121,17 +125,25 @@ class LeadEventRead(BaseModel):
 class LeadUpdate(BaseModel):
     """PATCH /api/leads/{id}: a new status, a note, or both."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"anyOf": [
-        # The schema says what the validator below enforces.
-        {"required": ["status"], "properties": {"status": {"not": {"type": "null"}}}},
-        {"required": ["note"], "properties": {"note": {"type": "string", "pattern": r"\S"}}},
-    ]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "anyOf": [
+                # The schema says what the validator below enforces.
+                {"required": ["status"], "properties": {"status": {"not": {"type": "null"}}}},
+                {
+                    "required": ["note"],
+                    "properties": {"note": {"type": "string", "pattern": r"\S"}},
+                },
+            ]
+        },
+    )
 
     status: LeadStatus | None = None
     note: str | None = Field(default=None, max_length=2000, pattern=NO_NUL)
 
     @model_validator(mode="after")
-    def something_to_do(self) -> "LeadUpdate":
+    def something_to_do(self) -> LeadUpdate:
         if self.status is None and not (self.note or "").strip():
             raise ValueError("give a new status, a note, or both")
         return self

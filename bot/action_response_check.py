@@ -9,7 +9,7 @@ Installed by the chat channels (bot/channels.py) when Rasa builds them.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Dict, Text
+from typing import Any
 
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
@@ -27,7 +27,7 @@ def _validator() -> Any:
     return cls(spec)
 
 
-def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
     error = best_match(_validator().iter_errors(result))
     if error is None:
         return True
@@ -41,5 +41,4 @@ def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool
 
 def install() -> None:
     """Idempotent; the original stays reachable as `_ORIGINAL` for the test that compares them."""
-    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
-
+    RemoteAction._validate_action_result = _validate_action_result

@@ -1,9 +1,10 @@
 """Chat channels that accept browsers only from the clinic's own site.
 
-Rasa 3.6 builds its socket.io server with `cors_allowed_origins=[]`, which switches python-engineio's
-origin check off whatever `--cors` says, and its REST channel takes any origin. A page on another
-site could then open conversations in the clinic's name. These subclasses keep Rasa's channels
-(same names, so the URLs stay /socket.io and /webhooks/rest/webhook) and
+Rasa 3.6 builds its socket.io server with `cors_allowed_origins=[]`, which switches
+python-engineio's origin check off whatever `--cors` says, and its REST channel takes any
+origin. A page on another site could then open conversations in the clinic's name. These
+subclasses keep Rasa's channels (same names, so the URLs stay /socket.io and
+/webhooks/rest/webhook) and
 - refuse a browser request whose Origin header is not one of `allowed_origins` (credentials.yml,
   from RASA_CORS_ORIGINS); requests without an Origin (servers, curl) are not from a page;
 - issue socket.io conversation ids themselves: a client may only resume an id of the shape the
@@ -16,7 +17,8 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -32,13 +34,13 @@ logger = logging.getLogger(__name__)
 SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
-def parse_origins(value: Any) -> List[str]:
+def parse_origins(value: Any) -> list[str]:
     """'https://a.example, https://b.example' -> a list without blanks or trailing slashes."""
     items = value if isinstance(value, list) else str(value or "").split(",")
     return [item.strip().rstrip("/") for item in items if item and item.strip()]
 
 
-def issued_session_id(requested: Optional[Text]) -> Text:
+def issued_session_id(requested: str | None) -> str:
     """The client's stored id when it is one the server could have issued, else a new one."""
     if isinstance(requested, str) and SESSION_ID.match(requested):
         return requested
@@ -62,26 +64,30 @@ class NeverSilent:
         async def remember(app: Any, _loop: Any) -> None:
             self._app = app
 
-    def _guard(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable[[UserMessage], Awaitable[None]]:
+    def _guard(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Callable[[UserMessage], Awaitable[None]]:
         async def guarded(message: UserMessage) -> None:
             channel = message.output_channel
             replies = 0
             send_response = channel.send_response
 
-            async def counting(recipient_id: Text, reply: Dict[Text, Any]) -> None:
+            async def counting(recipient_id: str, reply: dict[str, Any]) -> None:
                 nonlocal replies
                 replies += 1
                 await send_response(recipient_id, reply)
 
-            channel.send_response = counting  # type: ignore[method-assign]
+            channel.send_response = counting
             try:
                 await on_new_message(message)
             except Exception:  # noqa: BLE001 - the visitor gets the apology below
                 # Rasa's channel would log the error with the visitor's message (names, phone
                 # numbers); this line names the conversation by a hash only.
-                logger.exception("A turn failed in conversation %s", conversation_ref(message.sender_id))
+                logger.exception(
+                    "A turn failed in conversation %s", conversation_ref(message.sender_id)
+                )
             finally:
-                channel.send_response = send_response  # type: ignore[method-assign]
+                channel.send_response = send_response
                 if replies == 0:
                     await self._apologise(message)
 
@@ -100,25 +106,23 @@ class NeverSilent:
 
 
 class SiteRestInput(NeverSilent, RestInput):
-    def __init__(self, allowed_origins: List[str]) -> None:
+    def __init__(self, allowed_origins: list[str]) -> None:
         self.allowed_origins = allowed_origins
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         return cls(parse_origins((credentials or {}).get("allowed_origins")))
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[None]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         webhook = super().blueprint(self._guard(on_new_message))
         self._remember_app(webhook)
 
         @webhook.middleware("request")
-        async def refuse_other_sites(request: Request) -> Optional[response.HTTPResponse]:
+        async def refuse_other_sites(request: Request) -> response.HTTPResponse | None:
             origin = request.headers.get("origin")
             if origin and origin.rstrip("/") not in self.allowed_origins:
                 return response.json({"detail": "This site may not use the chat."}, status=403)
@@ -129,19 +133,17 @@ class SiteRestInput(NeverSilent, RestInput):
 
 class SiteSocketIOInput(NeverSilent, SocketIOInput):
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "socketio"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         credentials = credentials or {}
         channel = super().from_credentials(credentials)
         channel.allowed_origins = parse_origins(credentials.get("allowed_origins"))
         return channel
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = super().blueprint(self._guard(on_new_message))
         self._remember_app(webhook)
         sio = self.sio
@@ -149,7 +151,7 @@ class SiteSocketIOInput(NeverSilent, SocketIOInput):
         # Turns python-engineio's own Origin check back on (see the module docstring).
         sio.eio.cors_allowed_origins = list(getattr(self, "allowed_origins", []))
 
-        async def session_request(sid: Text, data: Optional[Dict]) -> None:
+        async def session_request(sid: str, data: dict | None) -> None:
             session_id = issued_session_id((data or {}).get("session_id"))
             if self.session_persistence:
                 sio.enter_room(sid, session_id)

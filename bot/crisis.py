@@ -82,7 +82,7 @@ DISCLOSURES: dict[str, list[str]] = {
         r"\b(?:give|giving|gave|given)\s+up\s+on\s+(?:everything|life|living|myself|it\s+all)\b",
         r"\b(?:so\s+|just\s+|completely\s+)?done\s+with\s+(?:everything|life|living|it\s+all|being\s+alive)\b",
         r"\bcan'?t\s+(?:go\s+on|keep\s+going|take\s+(?:it|this|the\s+pain)\s+any\s*more|do\s+this\s+any\s*more|live\s+like\s+this)\b",
-        r"\b(?:hang|hanging|drown|drowning|shoot|shooting)\s+{self}\b".format(self=_SELF),
+        rf"\b(?:hang|hanging|drown|drowning|shoot|shooting)\s+{_SELF}\b",
         r"\b(?:jump|jumping)\s+(?:off|from|in\s+front)\b",
         r"\b(?:slit|slitting|cut|cutting)\s+(?:my\s+)?(?:wrists?|throat)\b",
         r"\bnobody\s+(?:would|will)\s+(?:miss|care\s+if)\b",
@@ -206,7 +206,8 @@ DISCLOSURES: dict[str, list[str]] = {
 TOPIC_WORDS: dict[str, str] = {
     # "Dark thoughts" is a common way to say suicidal thoughts; a general question about them
     # ("does ketamine help with dark thoughts?") still gets the factual answer.
-    "suicidal_ideation": r"\b(?:suicid\w*|sucid\w*|suisid\w*|suicd\w*|sewerslide|unaliv\w*|self[\s-]*destruct\w*|dark\s+thoughts?)\b",
+    "suicidal_ideation": r"\b(?:suicid\w*|sucid\w*|suisid\w*|suicd\w*|sewerslide|unaliv\w*|"
+    r"self[\s-]*destruct\w*|dark\s+thoughts?)\b",
     "self_harm": r"\bself[\s-]*(?:harm\w*|injur\w*|mutilat\w*)\b",
     "medical_emergency": r"\b(?:overdose|over\s+dose|\bod\b)\b",
 }
@@ -260,8 +261,9 @@ _SAFETY_DOUBT = re.compile(
     r"(?:safe|fine|ok|okay|alright)\b"
 )
 # The figures taken out before the rules: what someone "dies" of is harmless ("I want to die
-# of embarrassment", "dying to know the price"), and so is a thing that "is murder". Narrow on purpose: "die of
-# shame" or "dying to get out" stay with the rules, and the rest of the message is still read.
+# of embarrassment", "dying to know the price"), and so is a thing that "is murder". Narrow on
+# purpose: "die of shame" or "dying to get out" stay with the rules, and the rest of the message
+# is still read.
 _HARMLESS_DEATH_FIGURE = re.compile(
     r"\b(?:die|dying|died|dead)\s+(?:of|from)\s+(?:embarrassment|laughter|laughing|boredom|"
     r"cringe|curiosity|hunger|thirst|cuteness)\b|\bdying\s+to\s+(?:know|try|see|hear|ask|meet)\b"

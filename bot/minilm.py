@@ -11,10 +11,11 @@ NumPy. tests/bot/test_minilm.py checks the output against sentence-transformers'
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Sequence, Tuple
+from typing import Any
 
 import numpy as np
 from scipy.special import erf
@@ -42,20 +43,20 @@ class Encoded:
     """One text's token vectors, their character spans, and the sentence embedding."""
 
     token_vectors: np.ndarray  # (wordpieces, 384), without [CLS] and [SEP]
-    offsets: List[Tuple[int, int]]  # character span of each wordpiece in the text
+    offsets: list[tuple[int, int]]  # character span of each wordpiece in the text
     sentence: np.ndarray  # (384,), mean-pooled and L2-normalised, as sentence-transformers
 
 
 class MiniLM:
     """The encoder; load once with `MiniLM.load()` and call `encode` with a batch of texts."""
 
-    def __init__(self, weights: Dict[str, np.ndarray], tokenizer: "object") -> None:
+    def __init__(self, weights: dict[str, np.ndarray], tokenizer: Any) -> None:
         self._w = weights
         self._tokenizer = tokenizer
         self._layers = sum(1 for k in weights if k.endswith("attention.self.query.weight"))
 
     @classmethod
-    def load(cls, folder: Path | None = None, weights_file: Path | None = None) -> "MiniLM":
+    def load(cls, folder: Path | None = None, weights_file: Path | None = None) -> MiniLM:
         """The packaged model, or its tokenizer with other weights (a fine-tuned encoder)."""
         from safetensors.numpy import load_file
         from tokenizers import Tokenizer
@@ -67,17 +68,17 @@ class MiniLM:
         return cls(load_file(str(weights_file or folder / "model.safetensors")), tokenizer)
 
     @property
-    def weights(self) -> Dict[str, np.ndarray]:
+    def weights(self) -> dict[str, np.ndarray]:
         return self._w
 
     @property
-    def tokenizer(self) -> "object":
+    def tokenizer(self) -> Any:
         return self._tokenizer
 
-    def with_weights(self, weights: Dict[str, np.ndarray]) -> "MiniLM":
+    def with_weights(self, weights: dict[str, np.ndarray]) -> MiniLM:
         return MiniLM(weights, self._tokenizer)
 
-    def encode(self, texts: Sequence[str]) -> List[Encoded]:
+    def encode(self, texts: Sequence[str]) -> list[Encoded]:
         if not texts:
             return []
         batch = self._tokenizer.encode_batch(list(texts))
@@ -139,7 +140,7 @@ class MiniLM:
         return self._linear(context, f"{p}.attention.output.dense")
 
 
-def padded(encodings: Sequence["object"]) -> Tuple[np.ndarray, np.ndarray]:
+def padded(encodings: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
     """Token ids of a batch, zero-padded to the longest, and the mask of real tokens."""
     length = max(len(e.ids) for e in encodings)
     ids = np.zeros((len(encodings), length), dtype=np.int64)

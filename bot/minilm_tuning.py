@@ -14,7 +14,8 @@ because Rasa already depends on it; inference stays in NumPy (bot.minilm) with t
 
 from __future__ import annotations
 
-from typing import Dict, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -28,15 +29,15 @@ SCALE = 20.0
 
 
 def fine_tune(
-    weights: Dict[str, np.ndarray],
-    tokenizer: "object",
+    weights: dict[str, np.ndarray],
+    tokenizer: Any,
     texts: Sequence[str],
     labels: Sequence[str],
     epochs: int = 5,
     learning_rate: float = 5e-5,
     batch_size: int = 32,
     seed: int = 42,
-) -> Dict[str, np.ndarray]:
+) -> dict[str, np.ndarray]:
     """New encoder weights (same names and shapes as `weights`), tuned to tell `labels` apart."""
     import tensorflow as tf
 
@@ -52,12 +53,14 @@ def fine_tune(
     optimizer = tf.keras.optimizers.Adam(schedule)
 
     @tf.function(reduce_retracing=True)
-    def step(ids: "tf.Tensor", mask: "tf.Tensor", target: "tf.Tensor") -> "tf.Tensor":
+    def step(ids: tf.Tensor, mask: tf.Tensor, target: tf.Tensor) -> tf.Tensor:
         with tf.GradientTape() as tape:
             embedding = encoder(ids, mask, training=True)
-            logits = SCALE * tf.matmul(embedding, tf.math.l2_normalize(head, axis=-1), transpose_b=True)
+            logits = SCALE * tf.matmul(
+                embedding, tf.math.l2_normalize(head, axis=-1), transpose_b=True
+            )
             loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(target, logits))
-        optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+        optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables, strict=True))
         return loss
 
     for _ in range(epochs):
@@ -69,13 +72,13 @@ def fine_tune(
     return {name: variable.numpy() for name, variable in encoder.variables.items()}
 
 
-def embed(weights: Dict[str, np.ndarray], tokenizer: "object", texts: Sequence[str]) -> np.ndarray:
+def embed(weights: dict[str, np.ndarray], tokenizer: Any, texts: Sequence[str]) -> np.ndarray:
     """Sentence embeddings from the TensorFlow forward pass (no dropout), one row per text."""
     return _embed(_Encoder(weights), tokenizer, texts)
 
 
 def _centroids(
-    encoder: "_Encoder", tokenizer: "object", texts: Sequence[str], targets: np.ndarray, count: int
+    encoder: _Encoder, tokenizer: Any, texts: Sequence[str], targets: np.ndarray, count: int
 ) -> np.ndarray:
     # Starting each label's vector at its examples' mean makes the first steps refine the
     # encoder instead of first teaching a random head where the labels are.
@@ -84,7 +87,7 @@ def _centroids(
     return (centroids / np.linalg.norm(centroids, axis=1, keepdims=True)).astype(np.float32)
 
 
-def _embed(encoder: "_Encoder", tokenizer: "object", texts: Sequence[str]) -> np.ndarray:
+def _embed(encoder: _Encoder, tokenizer: Any, texts: Sequence[str]) -> np.ndarray:
     rows = []
     for start in range(0, len(texts), 128):
         ids, mask = _batch(tokenizer, texts[start : start + 128])
@@ -92,21 +95,23 @@ def _embed(encoder: "_Encoder", tokenizer: "object", texts: Sequence[str]) -> np
     return np.concatenate(rows)
 
 
-def _batch(tokenizer: "object", texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+def _batch(tokenizer: Any, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return padded(tokenizer.encode_batch(list(texts)))
 
 
 class _Encoder:
     """The same BERT forward pass as bot.minilm.MiniLM, on TensorFlow variables."""
 
-    def __init__(self, weights: Dict[str, np.ndarray]) -> None:
+    def __init__(self, weights: dict[str, np.ndarray]) -> None:
         import tensorflow as tf
 
         self.tf = tf
-        self.variables = {name: tf.Variable(value.astype(np.float32)) for name, value in weights.items()}
+        self.variables = {
+            name: tf.Variable(value.astype(np.float32)) for name, value in weights.items()
+        }
         self.layers = sum(1 for name in weights if name.endswith("attention.self.query.weight"))
 
-    def __call__(self, ids: "object", mask: "object", training: bool = False) -> "object":
+    def __call__(self, ids: Any, mask: Any, training: bool = False) -> Any:
         tf, w = self.tf, self.variables
         length = tf.shape(ids)[1]
         x = (
@@ -124,15 +129,17 @@ class _Encoder:
             inner = 0.5 * inner * (1.0 + tf.math.erf(inner / np.sqrt(2.0)))
             out = self._dropout(self._linear(inner, f"{p}.output.dense"), training)
             x = self._norm(x + out, f"{p}.output.LayerNorm")
-        pooled = tf.reduce_sum(x * mask[:, :, None], axis=1) / tf.reduce_sum(mask, axis=1, keepdims=True)
+        pooled = tf.reduce_sum(x * mask[:, :, None], axis=1) / tf.reduce_sum(
+            mask, axis=1, keepdims=True
+        )
         return tf.math.l2_normalize(pooled, axis=-1)
 
-    def _attention(self, x: "object", bias: "object", p: str, training: bool) -> "object":
+    def _attention(self, x: Any, bias: Any, p: str, training: bool) -> Any:
         tf = self.tf
         batch, length, width = tf.shape(x)[0], tf.shape(x)[1], x.shape[-1]
         size = width // HEADS
 
-        def heads(t: "object") -> "object":
+        def heads(t: Any) -> Any:
             return tf.transpose(tf.reshape(t, [batch, length, HEADS, size]), [0, 2, 1, 3])
 
         q = heads(self._linear(x, f"{p}.attention.self.query"))
@@ -140,16 +147,21 @@ class _Encoder:
         v = heads(self._linear(x, f"{p}.attention.self.value"))
         scores = tf.matmul(q, k, transpose_b=True) / np.sqrt(size) + bias
         weights = self._dropout(tf.nn.softmax(scores, axis=-1), training)
-        context = tf.reshape(tf.transpose(tf.matmul(weights, v), [0, 2, 1, 3]), [batch, length, width])
+        context = tf.reshape(
+            tf.transpose(tf.matmul(weights, v), [0, 2, 1, 3]), [batch, length, width]
+        )
         return self._linear(context, f"{p}.attention.output.dense")
 
-    def _linear(self, x: "object", name: str) -> "object":
-        return self.tf.matmul(x, self.variables[f"{name}.weight"], transpose_b=True) + self.variables[f"{name}.bias"]
+    def _linear(self, x: Any, name: str) -> Any:
+        return (
+            self.tf.matmul(x, self.variables[f"{name}.weight"], transpose_b=True)
+            + self.variables[f"{name}.bias"]
+        )
 
-    def _norm(self, x: "object", name: str) -> "object":
+    def _norm(self, x: Any, name: str) -> Any:
         mean, variance = self.tf.nn.moments(x, axes=[-1], keepdims=True)
         normed = (x - mean) / self.tf.sqrt(variance + LAYER_NORM_EPS)
         return normed * self.variables[f"{name}.weight"] + self.variables[f"{name}.bias"]
 
-    def _dropout(self, x: "object", training: bool) -> "object":
+    def _dropout(self, x: Any, training: bool) -> Any:
         return self.tf.nn.dropout(x, DROPOUT) if training else x

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, FrozenSet, Iterable, Optional
 
 # Words shorter than this are never corrected: too many neighbours ("tms" -> "tvs").
 MIN_LENGTH = 4
@@ -31,7 +31,7 @@ _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
 @lru_cache(maxsize=1)
-def english_words() -> FrozenSet[str]:
+def english_words() -> frozenset[str]:
     """The 82,765 words of symspellpy's English frequency dictionary."""
     import symspellpy
 
@@ -41,14 +41,14 @@ def english_words() -> FrozenSet[str]:
 
 
 @lru_cache(maxsize=1)
-def place_words() -> FrozenSet[str]:
+def place_words() -> frozenset[str]:
     """Words of the home state's city names ("encino", "tarzana"): never misspellings."""
     from clinic.places import home_state_city_names
 
     return frozenset(w for name in home_state_city_names() for w in _WORD.findall(name.lower()))
 
 
-def vocabulary(texts: Iterable[str]) -> Dict[str, int]:
+def vocabulary(texts: Iterable[str]) -> dict[str, int]:
     """How often each word occurs in the training texts."""
     return dict(Counter(w for text in texts for w in _WORD.findall(text.lower())))
 
@@ -56,7 +56,7 @@ def vocabulary(texts: Iterable[str]) -> Dict[str, int]:
 class SpellingCorrector:
     """Corrects unknown words into training-data words (the most frequent of the closest)."""
 
-    def __init__(self, counts: Dict[str, int], known: Optional[FrozenSet[str]] = None) -> None:
+    def __init__(self, counts: dict[str, int], known: frozenset[str] | None = None) -> None:
         from symspellpy import SymSpell
 
         known = known if known is not None else english_words() | place_words()
@@ -66,7 +66,7 @@ class SpellingCorrector:
         for word, count in counts.items():
             if len(word) >= MIN_LENGTH - 1:
                 self._index.create_dictionary_entry(word, count)
-        self._cache: Dict[str, str] = {}
+        self._cache: dict[str, str] = {}
 
     def correct(self, text: str) -> str:
         """`text` in lower case with its unknown words corrected (unchanged when none is)."""

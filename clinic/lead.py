@@ -44,13 +44,28 @@ NOT_ANSWERED = frozenset({DECLINED, NOT_GIVEN, SKIPPED})
 
 # The questions of the lead form, in the order they are asked (domain.yml, forms: lead_form).
 QUESTIONS: tuple[str, ...] = (
-    "treatment_interest", "is_adult", "location", "antidepressants_tried", "full_name", "phone",
-    "email", "preferred_contact_time", "payment_method", "contact_consent", "details_confirmed",
+    "treatment_interest",
+    "is_adult",
+    "location",
+    "antidepressants_tried",
+    "full_name",
+    "phone",
+    "email",
+    "preferred_contact_time",
+    "payment_method",
+    "contact_consent",
+    "details_confirmed",
 )
 # Slots the form fills while checking an answer, and its own bookkeeping.
 DERIVED_SLOTS: tuple[str, ...] = (
-    "zip_code", "city", "state", "phone_masked", "email_masked", "consent_channels",
-    "form_failures", "form_gave_up",
+    "zip_code",
+    "city",
+    "state",
+    "phone_masked",
+    "email_masked",
+    "consent_channels",
+    "form_failures",
+    "form_gave_up",
 )
 # Every slot that holds what the visitor told the form: cleared after a lead, erased on request.
 FORM_SLOTS: tuple[str, ...] = QUESTIONS + DERIVED_SLOTS
@@ -60,9 +75,28 @@ UTM_KEYS: tuple[str, ...] = ("utm_source", "utm_medium", "utm_campaign")
 
 # The fields of a lead as the action server sends it and the API's LeadCreate takes it.
 LEAD_FIELDS: tuple[str, ...] = (
-    "conversation_id", "full_name", "phone", "email", "zip_code", "city", "state",
-    "treatment_interest", "contact_consent", "age_confirmed", "antidepressants_tried",
-    "preferred_contact_time", "payment_method", "consent_text_version", "consented_at",
-    "consent_call", "consent_text", "consent_email", "in_service_area", "distance_miles",
-    "nearest_clinic", "qualified", "urgent", "suggested_consult",
+    "conversation_id",
+    "full_name",
+    "phone",
+    "email",
+    "zip_code",
+    "city",
+    "state",
+    "treatment_interest",
+    "contact_consent",
+    "age_confirmed",
+    "antidepressants_tried",
+    "preferred_contact_time",
+    "payment_method",
+    "consent_text_version",
+    "consented_at",
+    "consent_call",
+    "consent_text",
+    "consent_email",
+    "in_service_area",
+    "distance_miles",
+    "nearest_clinic",
+    "qualified",
+    "urgent",
+    "suggested_consult",
 ) + UTM_KEYS

@@ -15,32 +15,92 @@ HOME_STATE = "CA"
 # Everyday names that are not postal city names: short forms, and Los Angeles neighbourhoods
 # whose mail goes to "Los Angeles" (without them "Hollywood" would be Hollywood, Alabama).
 CITY_ALIASES = {
-    "la": "Los Angeles", "l.a.": "Los Angeles", "dtla": "Los Angeles", "downtown la": "Los Angeles",
-    "downtown los angeles": "Los Angeles", "sm": "Santa Monica", "sf": "San Francisco",
-    "weho": "West Hollywood", "noho": "North Hollywood", "hollywood": "Los Angeles",
-    "silver lake": "Los Angeles", "silverlake": "Los Angeles", "echo park": "Los Angeles",
-    "koreatown": "Los Angeles", "ktown": "Los Angeles", "los feliz": "Los Angeles",
-    "westwood": "Los Angeles", "brentwood": "Los Angeles", "mar vista": "Los Angeles",
-    "highland park": "Los Angeles", "eagle rock": "Los Angeles", "boyle heights": "Los Angeles",
-    "west la": "Los Angeles", "westchester": "Los Angeles",
-    "mid city": "Los Angeles", "mid-city": "Los Angeles", "hancock park": "Los Angeles",
-    "pacific palisades": "Pacific Palisades", "the palisades": "Pacific Palisades",
+    "la": "Los Angeles",
+    "l.a.": "Los Angeles",
+    "dtla": "Los Angeles",
+    "downtown la": "Los Angeles",
+    "downtown los angeles": "Los Angeles",
+    "sm": "Santa Monica",
+    "sf": "San Francisco",
+    "weho": "West Hollywood",
+    "noho": "North Hollywood",
+    "hollywood": "Los Angeles",
+    "silver lake": "Los Angeles",
+    "silverlake": "Los Angeles",
+    "echo park": "Los Angeles",
+    "koreatown": "Los Angeles",
+    "ktown": "Los Angeles",
+    "los feliz": "Los Angeles",
+    "westwood": "Los Angeles",
+    "brentwood": "Los Angeles",
+    "mar vista": "Los Angeles",
+    "highland park": "Los Angeles",
+    "eagle rock": "Los Angeles",
+    "boyle heights": "Los Angeles",
+    "west la": "Los Angeles",
+    "westchester": "Los Angeles",
+    "mid city": "Los Angeles",
+    "mid-city": "Los Angeles",
+    "hancock park": "Los Angeles",
+    "pacific palisades": "Pacific Palisades",
+    "the palisades": "Pacific Palisades",
 }
 # Towns of the home state whose names are everyday chat words ("ok cool", "nice"): a message is
 # read as one of them only with its state ("Cool, CA") or its ZIP code.
 CHAT_WORD_TOWNS = {"cool", "nice", "weed"}
 STATE_NAMES = {
-    "alabama": "AL", "alaska": "AK", "arizona": "AZ", "arkansas": "AR", "california": "CA",
-    "calif": "CA", "cali": "CA", "colorado": "CO", "connecticut": "CT", "delaware": "DE",
-    "florida": "FL", "georgia": "GA", "hawaii": "HI", "idaho": "ID", "illinois": "IL",
-    "indiana": "IN", "iowa": "IA", "kansas": "KS", "kentucky": "KY", "louisiana": "LA",
-    "maine": "ME", "maryland": "MD", "massachusetts": "MA", "michigan": "MI", "minnesota": "MN",
-    "mississippi": "MS", "missouri": "MO", "montana": "MT", "nebraska": "NE", "nevada": "NV",
-    "new hampshire": "NH", "new jersey": "NJ", "new mexico": "NM", "new york": "NY",
-    "north carolina": "NC", "north dakota": "ND", "ohio": "OH", "oklahoma": "OK", "oregon": "OR",
-    "pennsylvania": "PA", "rhode island": "RI", "south carolina": "SC", "south dakota": "SD",
-    "tennessee": "TN", "texas": "TX", "utah": "UT", "vermont": "VT", "virginia": "VA",
-    "washington": "WA", "west virginia": "WV", "wisconsin": "WI", "wyoming": "WY",
+    "alabama": "AL",
+    "alaska": "AK",
+    "arizona": "AZ",
+    "arkansas": "AR",
+    "california": "CA",
+    "calif": "CA",
+    "cali": "CA",
+    "colorado": "CO",
+    "connecticut": "CT",
+    "delaware": "DE",
+    "florida": "FL",
+    "georgia": "GA",
+    "hawaii": "HI",
+    "idaho": "ID",
+    "illinois": "IL",
+    "indiana": "IN",
+    "iowa": "IA",
+    "kansas": "KS",
+    "kentucky": "KY",
+    "louisiana": "LA",
+    "maine": "ME",
+    "maryland": "MD",
+    "massachusetts": "MA",
+    "michigan": "MI",
+    "minnesota": "MN",
+    "mississippi": "MS",
+    "missouri": "MO",
+    "montana": "MT",
+    "nebraska": "NE",
+    "nevada": "NV",
+    "new hampshire": "NH",
+    "new jersey": "NJ",
+    "new mexico": "NM",
+    "new york": "NY",
+    "north carolina": "NC",
+    "north dakota": "ND",
+    "ohio": "OH",
+    "oklahoma": "OK",
+    "oregon": "OR",
+    "pennsylvania": "PA",
+    "rhode island": "RI",
+    "south carolina": "SC",
+    "south dakota": "SD",
+    "tennessee": "TN",
+    "texas": "TX",
+    "utah": "UT",
+    "vermont": "VT",
+    "virginia": "VA",
+    "washington": "WA",
+    "west virginia": "WV",
+    "wisconsin": "WI",
+    "wyoming": "WY",
 }
 ZIP_RE = re.compile(r"(?<!\d)(\d{5})(?:-\d{4})?(?!\d)")
 
@@ -86,7 +146,9 @@ def place_for_zip(zip_code: str) -> Place | None:
         return None
     for row in rows:
         if row["lat"]:
-            return Place(row["city"], row["state"], float(row["lat"]), float(row["long"]), row["zip_code"])
+            return Place(
+                row["city"], row["state"], float(row["lat"]), float(row["long"]), row["zip_code"]
+            )
     return None
 
 
@@ -118,7 +180,8 @@ def parse_place(text: str) -> Place | None:
         return place_for_zip(zip_code)
     cleaned = re.sub(
         r"^(?:i\s*(?:'m|am)\s+(?:in|from|near)|i\s+live\s+in|i'?m\s+based\s+in|in|near|from)\s+",
-        "", text.strip().lower(),
+        "",
+        text.strip().lower(),
     ).strip(" .!")
     for name, code in sorted(STATE_NAMES.items(), key=lambda item: -len(item[0])):
         if cleaned.endswith(" " + name) or cleaned.endswith("," + name):

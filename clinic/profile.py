@@ -36,8 +36,14 @@ class ClinicProfile:
     @property
     def clinics(self) -> list[Clinic]:
         return [
-            Clinic(c["id"], c["name"], c["address"], float(c["latitude"]), float(c["longitude"]),
-                   tuple(c["treatments"]))
+            Clinic(
+                c["id"],
+                c["name"],
+                c["address"],
+                float(c["latitude"]),
+                float(c["longitude"]),
+                tuple(c["treatments"]),
+            )
             for c in self.raw["clinics"]
         ]
 
@@ -61,7 +67,9 @@ class ClinicProfile:
             "clinic_locations": locations,
             "clinic_people": people,
             "clinic_conditions": self.raw["conditions"],
-            "clinic_consultation_price": "free" if self.raw.get("first_consultation_free") else "not free",
+            "clinic_consultation_price": "free"
+            if self.raw.get("first_consultation_free")
+            else "not free",
             "clinic_service_radius": f"{self.service_radius_miles:g}",
         }
 
@@ -85,4 +93,5 @@ def load_profile(path: Path = PROFILE_PATH) -> ClinicProfile:
 
 @lru_cache(maxsize=8)
 def _parsed(path: Path, _mtime_ns: int, _size: int) -> dict[str, Any]:
-    return yaml.safe_load(path.read_text())
+    profile: dict[str, Any] = yaml.safe_load(path.read_text())
+    return profile

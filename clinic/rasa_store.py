@@ -129,8 +129,12 @@ def _missing_sqlite_file(url: str | URL) -> bool:
     """A SQLite store Rasa has not created yet: reading it must not create the file."""
     parsed = make_url(url) if isinstance(url, str) else url
     database = parsed.database or ""
-    return (parsed.get_backend_name() == "sqlite" and database not in ("", ":memory:")
-            and not database.startswith("file:") and not Path(database).exists())
+    return (
+        parsed.get_backend_name() == "sqlite"
+        and database not in ("", ":memory:")
+        and not database.startswith("file:")
+        and not Path(database).exists()
+    )
 
 
 @contextmanager
@@ -144,7 +148,7 @@ def _events(store: Store, write: bool = False) -> Iterator[Connection | None]:
         if not inspect(engine).has_table(TABLE):
             yield None
             return
-        with (engine.begin() if write else engine.connect()) as connection:
+        with engine.begin() if write else engine.connect() as connection:
             yield connection
     finally:
         if engine is not store:
@@ -165,10 +169,17 @@ def transcripts(store: Store, conversation_ids: list[str]) -> list[tuple[str, li
     if not conversation_ids:
         return []
     with _events(store) as connection:
-        rows = [] if connection is None else connection.execute(text(
-            "SELECT sender_id, type_name, timestamp, data FROM events "
-            "WHERE sender_id IN :senders AND type_name IN ('user', 'bot') ORDER BY id"
-        ).bindparams(bindparam("senders", expanding=True)), {"senders": conversation_ids}).all()
+        rows = (
+            []
+            if connection is None
+            else connection.execute(
+                text(
+                    "SELECT sender_id, type_name, timestamp, data FROM events "
+                    "WHERE sender_id IN :senders AND type_name IN ('user', 'bot') ORDER BY id"
+                ).bindparams(bindparam("senders", expanding=True)),
+                {"senders": conversation_ids},
+            ).all()
+        )
     for sender_id, type_name, timestamp, data in rows:
         message = (json.loads(data).get("text") or "").strip()
         if type_name == "bot":  # the widget's Markdown links, as the visitor saw them
@@ -193,10 +204,13 @@ def faq_topics(store: Store, since: datetime, limit: int = 10) -> list[tuple[str
     with _events(store) as connection:
         if connection is None:
             return []
-        rows = connection.execute(text(
-            "SELECT data FROM events WHERE type_name = 'user' AND intent_name = 'faq' "
-            "AND timestamp >= :since"
-        ), {"since": since.timestamp()})
+        rows = connection.execute(
+            text(
+                "SELECT data FROM events WHERE type_name = 'user' AND intent_name = 'faq' "
+                "AND timestamp >= :since"
+            ),
+            {"since": since.timestamp()},
+        )
         for (data,) in rows:
             key = faq_response(json.loads(data).get("parse_data") or {}).get("intent_response_key")
             if key:
@@ -210,8 +224,9 @@ def stored_events(store: Store) -> Iterator[tuple[str, str, dict[str, Any]]]:
     with _events(store) as connection:
         if connection is None:
             return
-        rows = connection.execute(text(
-            "SELECT sender_id, type_name, data FROM events ORDER BY sender_id, id"))
+        rows = connection.execute(
+            text("SELECT sender_id, type_name, data FROM events ORDER BY sender_id, id")
+        )
         for sender_id, type_name, data in rows:
             yield sender_id, type_name, json.loads(data)
 
@@ -222,8 +237,9 @@ def delete_before(store: Store, before: datetime) -> int:
     with _events(store, write=True) as connection:
         if connection is None:
             return 0
-        result = connection.execute(text("DELETE FROM events WHERE timestamp < :before"),
-                                    {"before": before.timestamp()})
+        result = connection.execute(
+            text("DELETE FROM events WHERE timestamp < :before"), {"before": before.timestamp()}
+        )
         return int(result.rowcount or 0)
 
 
@@ -247,10 +263,13 @@ def erase_details(store: Store, sender_id: str, since: float) -> int:
     with _events(store, write=True) as connection:
         if connection is None:
             return 0
-        rows = connection.execute(text(
-            "SELECT id, type_name, data FROM events "
-            "WHERE sender_id = :sender AND timestamp >= :since ORDER BY id"
-        ), {"sender": sender_id, "since": since}).all()
+        rows = connection.execute(
+            text(
+                "SELECT id, type_name, data FROM events "
+                "WHERE sender_id = :sender AND timestamp >= :since ORDER BY id"
+            ),
+            {"sender": sender_id, "since": since},
+        ).all()
         update = text("UPDATE events SET data = :data WHERE id = :id")
         for event_id, type_name, data in rows:
             redacted = json.dumps(redact_event(type_name, json.loads(data)))

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 import yaml
 
@@ -83,8 +83,10 @@ def duplicates(examples: list[Example]) -> list[Problem]:
             continue
         where = f"{earlier.path}:{earlier.line}"
         if earlier.intent != example.intent:
-            message = (f"'{example.plain}' is under {example.intent} here and under "
-                       f"{earlier.intent} at {where}: keep it under one intent only")
+            message = (
+                f"'{example.plain}' is under {example.intent} here and under "
+                f"{earlier.intent} at {where}: keep it under one intent only"
+            )
         else:
             message = f"'{example.plain}' is already an example of {example.intent} at {where}"
         problems.append(Problem(example.path, example.line, message))
@@ -96,8 +98,11 @@ def too_few_examples(examples: list[Example], minimum: int = MIN_EXAMPLES) -> li
     for example in examples:
         by_intent[example.intent].append(example)
     return [
-        Problem(items[0].path, items[0].line - 2,
-                f"{intent} has {len(items)} examples; it needs at least {minimum}")
+        Problem(
+            items[0].path,
+            items[0].line - 2,
+            f"{intent} has {len(items)} examples; it needs at least {minimum}",
+        )
         for intent, items in sorted(by_intent.items())
         if len(items) < minimum
     ]
@@ -110,7 +115,9 @@ def faq_answers(examples: list[Example], response_files: Iterable[Path]) -> list
         text = path.read_text(encoding="utf-8")
         responses = (yaml.safe_load(text) or {}).get("responses") or {}
         for name, variants in responses.items():
-            line = next((n for n, l in enumerate(text.splitlines(), 1) if l.strip() == f"{name}:"), 1)
+            line = next(
+                (n for n, row in enumerate(text.splitlines(), 1) if row.strip() == f"{name}:"), 1
+            )
             answers[name] = (path, line, (variants or [{}])[0])
     problems = []
     topics: dict[str, Example] = {}
@@ -120,21 +127,34 @@ def faq_answers(examples: list[Example], response_files: Iterable[Path]) -> list
     for intent, example in sorted(topics.items()):
         name = f"utter_{intent}"
         if name not in answers:
-            problems.append(Problem(example.path, example.line - 2,
-                                    f"{intent} has no answer: add {name} under data/responses/"))
+            problems.append(
+                Problem(
+                    example.path,
+                    example.line - 2,
+                    f"{intent} has no answer: add {name} under data/responses/",
+                )
+            )
             continue
         path, line, answer = answers[name]
         if not str((answer.get("metadata") or {}).get("source") or "").strip():
-            problems.append(Problem(path, line, f"{name} has no metadata.source: name the label, "
-                                                "guideline or article it comes from"))
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"{name} has no metadata.source: name the label, "
+                    "guideline or article it comes from",
+                )
+            )
     for name, (path, line, _) in sorted(answers.items()):
         intent = name.removeprefix("utter_")
         if "/" in intent and intent not in topics:
-            problems.append(Problem(path, line, f"{name} is never used: no NLU examples for {intent}"))
+            problems.append(
+                Problem(path, line, f"{name} is never used: no NLU examples for {intent}")
+            )
     return problems
 
 
-def annotations(examples: list[Example], entities: set[str]) -> list[Problem]:
+def entity_annotations(examples: list[Example], entities: set[str]) -> list[Problem]:
     problems = []
     for example in examples:
         for match in _ANNOTATION.finditer(example.text):
@@ -145,14 +165,23 @@ def annotations(examples: list[Example], entities: set[str]) -> list[Problem]:
                 except yaml.YAMLError:
                     entity = None
             if not entity or entity.strip() not in entities:
-                problems.append(Problem(example.path, example.line,
-                                        f"annotation '{match.group(0)}' names an entity that is not "
-                                        f"in domain.yml (known: {', '.join(sorted(entities))})"))
+                problems.append(
+                    Problem(
+                        example.path,
+                        example.line,
+                        f"annotation '{match.group(0)}' names an entity that is not "
+                        f"in domain.yml (known: {', '.join(sorted(entities))})",
+                    )
+                )
         leftover = _ANNOTATION.sub("", example.text)
         if re.search(r"\]\s*[({]|\[[^\]]*$|\]\([^)]*$", leftover):
-            problems.append(Problem(example.path, example.line,
-                                    f"annotation does not parse in '{example.text}': "
-                                    "write [words](entity)"))
+            problems.append(
+                Problem(
+                    example.path,
+                    example.line,
+                    f"annotation does not parse in '{example.text}': write [words](entity)",
+                )
+            )
     return problems
 
 
@@ -163,10 +192,14 @@ def crisis_outside_crisis(examples: list[Example]) -> list[Problem]:
             continue
         match = detect_crisis(example.plain)
         if match is not None:
-            problems.append(Problem(
-                example.path, example.line,
-                f"'{example.plain}' reads as a crisis ({match.category}) but is under "
-                f"{example.intent}: move it to data/nlu/crisis.yml or reword it"))
+            problems.append(
+                Problem(
+                    example.path,
+                    example.line,
+                    f"'{example.plain}' reads as a crisis ({match.category}) but is under "
+                    f"{example.intent}: move it to data/nlu/crisis.yml or reword it",
+                )
+            )
     return problems
 
 
@@ -178,6 +211,6 @@ def check(root: Path) -> list[Problem]:
         *duplicates(examples),
         *too_few_examples(examples),
         *faq_answers(examples, (root / "data" / "responses").glob("*.yml")),
-        *annotations(examples, entities),
+        *entity_annotations(examples, entities),
         *crisis_outside_crisis(examples),
     ]

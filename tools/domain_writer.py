@@ -17,7 +17,10 @@ from pathlib import Path
 
 from clinic.profile import PROFILE_PATH, ClinicProfile, load_profile
 
-BEGIN = "  # BEGIN clinic profile slots (generated from clinic/profile.yml by `make train`; do not edit)"
+BEGIN = (
+    "  # BEGIN clinic profile slots "
+    "(generated from clinic/profile.yml by `make train`; do not edit)"
+)
 END = "  # END clinic profile slots"
 
 
@@ -53,7 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     updated = update_domain_text(current, profile)
     if args.check_domain:
         if updated != current:
-            print(f"{domain_path} is out of date with {PROFILE_PATH}: run `make train`.", file=sys.stderr)
+            print(
+                f"{domain_path} is out of date with {PROFILE_PATH}: run `make train`.",
+                file=sys.stderr,
+            )
             return 1
         return 0
     if updated != current:

@@ -43,8 +43,9 @@ def worst_labels(report_path: Path, count: int = 8) -> list[tuple[str, float]]:
     labels = [
         (name, float(values["f1-score"]))
         for name, values in report.items()
-        if isinstance(values, dict) and "f1-score" in values and name not in
-        ("macro avg", "weighted avg", "micro avg", "accuracy")
+        if isinstance(values, dict)
+        and "f1-score" in values
+        and name not in ("macro avg", "weighted avg", "micro avg", "accuracy")
     ]
     return sorted(labels, key=lambda item: item[1])[:count]
 
@@ -56,17 +57,36 @@ def summarise(out: Path) -> dict[str, float | None]:
     }
 
 
-def write_summary(out: Path, scores: dict[str, float | None], seed: int = BASELINE_SEED) -> list[str]:
+def write_summary(
+    out: Path, scores: dict[str, float | None], seed: int = BASELINE_SEED
+) -> list[str]:
     misses = [name for name, target in TARGETS.items() if (scores[name] or 0.0) < target]
-    lines = [f"# NLU evaluation (held-out 20 %, split seed {seed})", "", "| measure | score | target |", "| --- | --- | --- |"]
-    lines += [f"| {name} | {scores[name]:.3f} | {TARGETS[name]} |" for name in TARGETS if scores[name] is not None]
-    for title, report in (("intents", "intent_report.json"), ("FAQ topics", "response_selection_report.json")):
+    lines = [
+        f"# NLU evaluation (held-out 20 %, split seed {seed})",
+        "",
+        "| measure | score | target |",
+        "| --- | --- | --- |",
+    ]
+    lines += [
+        f"| {name} | {scores[name]:.3f} | {TARGETS[name]} |"
+        for name in TARGETS
+        if scores[name] is not None
+    ]
+    for title, report in (
+        ("intents", "intent_report.json"),
+        ("FAQ topics", "response_selection_report.json"),
+    ):
         lines += ["", f"Weakest {title} (F1):", ""]
         lines += [f"- {label}: {f1:.2f}" for label, f1 in worst_labels(out / report)]
-    lines += ["", "Confusion matrix: intent_confusion_matrix.png; misclassified: intent_errors.json, "
-              "response_selection_errors.json"]
+    lines += [
+        "",
+        "Confusion matrix: intent_confusion_matrix.png; misclassified: intent_errors.json, "
+        "response_selection_errors.json",
+    ]
     (out / "summary.md").write_text("\n".join(lines) + "\n")
-    (out / "summary.json").write_text(json.dumps({**scores, "seed": seed, "targets": TARGETS, "missed": misses}, indent=2))
+    (out / "summary.json").write_text(
+        json.dumps({**scores, "seed": seed, "targets": TARGETS, "missed": misses}, indent=2)
+    )
     return misses
 
 
@@ -84,7 +104,9 @@ def snapshot(out: Path) -> dict:
     return {"macro": summarise(out), "labels": label_scores(out)}
 
 
-def compare(current: dict, baseline: dict, margin: float = REGRESSION_MARGIN) -> tuple[list[str], list[str]]:
+def compare(
+    current: dict, baseline: dict, margin: float = REGRESSION_MARGIN
+) -> tuple[list[str], list[str]]:
     """Lines describing what got better or worse, and the regressions that fail the run."""
     lines, regressions = [], []
     for measure, now in current["macro"].items():
@@ -97,8 +119,11 @@ def compare(current: dict, baseline: dict, margin: float = REGRESSION_MARGIN) ->
     for kind, labels in current["labels"].items():
         old_labels = baseline.get("labels", {}).get(kind, {})
         moved = sorted(
-            ((label, old_labels[label], f1) for label, f1 in labels.items()
-             if label in old_labels and abs(f1 - old_labels[label]) >= 0.01),
+            (
+                (label, old_labels[label], f1)
+                for label, f1 in labels.items()
+                if label in old_labels and abs(f1 - old_labels[label]) >= 0.01
+            ),
             key=lambda item: item[2] - item[1],
         )
         worse = [f"{label} {a:.2f} -> {b:.2f}" for label, a, b in moved if b < a]
@@ -115,30 +140,70 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "nlu")
     parser.add_argument("--work", type=Path, default=ROOT / "build" / "evaluate")
-    parser.add_argument("--config", type=Path, default=ROOT / "config.yml",
-                        help="pipeline to evaluate (compare a variant against config.yml)")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=ROOT / "config.yml",
+        help="pipeline to evaluate (compare a variant against config.yml)",
+    )
     parser.add_argument("--baseline", type=Path, default=BASELINE)
-    parser.add_argument("--seed", type=int, default=BASELINE_SEED,
-                        help="seed of the 80/20 split: another seed is a second opinion on the "
-                        "same data, not compared with the baseline")
-    parser.add_argument("--save-baseline", action="store_true",
-                        help="accept these scores as the new baseline (commit the file)")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=BASELINE_SEED,
+        help="seed of the 80/20 split: another seed is a second opinion on the "
+        "same data, not compared with the baseline",
+    )
+    parser.add_argument(
+        "--save-baseline",
+        action="store_true",
+        help="accept these scores as the new baseline (commit the file)",
+    )
     args = parser.parse_args(argv)
     if args.save_baseline and args.seed != BASELINE_SEED:
         parser.error(f"the baseline is measured on the split of seed {BASELINE_SEED}")
     split = args.work / "split"
-    run("data", "split", "nlu", "-u", "data", "--training-fraction", "0.8",
-        "--random-seed", str(args.seed), "--out", str(split))
+    run(
+        "data",
+        "split",
+        "nlu",
+        "-u",
+        "data",
+        "--training-fraction",
+        "0.8",
+        "--random-seed",
+        str(args.seed),
+        "--out",
+        str(split),
+    )
     # Each side keeps its examples and the FAQ answers (nlg_*) that the FAQ classifier needs.
     for side in ("training", "test"):
         folder = split / side
         folder.mkdir(exist_ok=True)
         for name in (f"{side}_data.yml", f"nlg_{side}_data.yml"):
             (split / name).replace(folder / name)
-    run("train", "nlu", "--config", str(args.config), "--nlu", str(split / "training"),
-        "--out", str(args.work), "--fixed-model-name", "nlu-heldout")
-    run("test", "nlu", "--model", str(args.work / "nlu-heldout.tar.gz"), "--nlu",
-        str(split / "test"), "--out", str(args.out))
+    run(
+        "train",
+        "nlu",
+        "--config",
+        str(args.config),
+        "--nlu",
+        str(split / "training"),
+        "--out",
+        str(args.work),
+        "--fixed-model-name",
+        "nlu-heldout",
+    )
+    run(
+        "test",
+        "nlu",
+        "--model",
+        str(args.work / "nlu-heldout.tar.gz"),
+        "--nlu",
+        str(split / "test"),
+        "--out",
+        str(args.out),
+    )
     scores = summarise(args.out)
     misses = write_summary(args.out, scores, args.seed)
     print((args.out / "summary.md").read_text())
@@ -155,8 +220,10 @@ def main(argv: list[str] | None = None) -> int:
         args.baseline.write_text(json.dumps(current, indent=2, sort_keys=True) + "\n")
         print(f"Saved these scores as the baseline: {args.baseline.relative_to(ROOT)} (commit it).")
     if misses:
-        print(f"Below target (macro F1 {TARGETS['intent_macro_f1']}): {', '.join(misses)}",
-              file=sys.stderr)
+        print(
+            f"Below target (macro F1 {TARGETS['intent_macro_f1']}): {', '.join(misses)}",
+            file=sys.stderr,
+        )
     if regressions and not args.save_baseline:
         print("Worse than the baseline: " + "; ".join(regressions), file=sys.stderr)
         return 1

@@ -64,9 +64,12 @@ class Item:
     conversations: set[str] = field(default_factory=set)
 
     def to_yaml(self) -> dict[str, Any]:
-        entry: dict[str, Any] = {"text": self.text,
-                                 "predicted": f"{self.predicted} ({self.confidence:.2f})",
-                                 "seen": self.seen, "intent": self.intent or None}
+        entry: dict[str, Any] = {
+            "text": self.text,
+            "predicted": f"{self.predicted} ({self.confidence:.2f})",
+            "seen": self.seen,
+            "intent": self.intent or None,
+        }
         if self.note:
             entry["note"] = self.note
         return entry
@@ -77,7 +80,7 @@ def mask_contact_details(text: str, names: Iterable[str] = ()) -> str:
     """The message with phones, emails and names replaced by fictional stand-ins."""
     text = _EMAIL.sub(EMAIL_MASK, text)
     for match in reversed(list(phonenumbers.PhoneNumberMatcher(text, "US"))):
-        text = text[: match.start] + PHONE_MASK + text[match.end:]
+        text = text[: match.start] + PHONE_MASK + text[match.end :]
     # The whole introduced name first: the classifier's entity may hold only part of it.
     text = _INTRODUCTION.sub(lambda m: f"{m.group(1)} {NAME_MASK}", text)
     for name in sorted({n for n in names if n and n.strip()}, key=len, reverse=True):
@@ -93,12 +96,15 @@ def understanding(parse_data: dict[str, Any]) -> tuple[str, float]:
     if name == "faq":
         topic = faq_response(parse_data)
         if topic.get("intent_response_key"):
-            return topic["intent_response_key"], min(confidence, float(topic.get("confidence") or 0))
+            return topic["intent_response_key"], min(
+                confidence, float(topic.get("confidence") or 0)
+            )
     return name, confidence
 
 
-def collect(events: Iterable[tuple[str, str, dict[str, Any]]],
-            threshold: float = CONFIDENCE_THRESHOLD) -> list[Item]:
+def collect(
+    events: Iterable[tuple[str, str, dict[str, Any]]], threshold: float = CONFIDENCE_THRESHOLD
+) -> list[Item]:
     items: dict[str, Item] = {}
     requested: dict[str, str | None] = {}
     for sender_id, type_name, data in events:
@@ -114,8 +120,11 @@ def collect(events: Iterable[tuple[str, str, dict[str, Any]]],
         label, confidence = understanding(parse_data)
         if label != FALLBACK and confidence >= threshold:
             continue
-        names = [e.get("value") for e in parse_data.get("entities") or []
-                 if e.get("entity") == "person" and isinstance(e.get("value"), str)]
+        names = [
+            e.get("value")
+            for e in parse_data.get("entities") or []
+            if e.get("entity") == "person" and isinstance(e.get("value"), str)
+        ]
         masked = mask_contact_details(text, names)
         key = normalise(masked)
         item = items.get(key)
@@ -165,7 +174,9 @@ def add_example(nlu_dir: Path, intent: str, text: str) -> Path:
         match = header.search(content)
         if match:
             line = f"    - {text}\n"
-            path.write_text(content[: match.end(1)] + line + content[match.end(1):], encoding="utf-8")
+            path.write_text(
+                content[: match.end(1)] + line + content[match.end(1) :], encoding="utf-8"
+            )
             return path
     raise LookupError(f"no examples block for {intent} in {nlu_dir}")
 
@@ -185,13 +196,16 @@ def apply(root: Path, queue: Path) -> tuple[list[str], list[dict[str, Any]]]:
             entry["note"] = f"unknown intent '{intent}': see domain.yml and the faq/... names"
         elif normalise(text) in existing:
             twin = existing[normalise(text)]
-            entry["note"] = (f"already an example of {twin.intent} "
-                             f"({twin.path.relative_to(root)}:{twin.line})")
+            entry["note"] = (
+                f"already an example of {twin.intent} ({twin.path.relative_to(root)}:{twin.line})"
+            )
         elif text.startswith("-") or "\n" in text or not text:
             entry["note"] = "not a single sentence"
         else:
             path = add_example(root / "data" / "nlu", intent, text)
-            existing[normalise(text)] = next(e for e in read_examples([path]) if e.plain == normalise(text))
+            existing[normalise(text)] = next(
+                e for e in read_examples([path]) if e.plain == normalise(text)
+            )
             done.append(f"{intent}: {text}  -> {path.relative_to(root)}")
             continue
         remaining.append(entry)
@@ -209,8 +223,10 @@ def main(argv: list[str] | None = None) -> int:
         found = collect(stored_events(tracker_url()), args.threshold)
         entries = merge(read_queue(args.queue), found)
         write_queue(args.queue, entries)
-        print(f"{len(found)} messages need a look; the queue ({args.queue}) holds {len(entries)}. "
-              "Write the intent next to each, then run `make review-apply`.")
+        print(
+            f"{len(found)} messages need a look; the queue ({args.queue}) holds {len(entries)}. "
+            "Write the intent next to each, then run `make review-apply`."
+        )
         return 0
     done, remaining = apply(ROOT, args.queue)
     for line in done:
@@ -218,8 +234,10 @@ def main(argv: list[str] | None = None) -> int:
     for entry in remaining:
         if entry.get("note"):
             print(f"kept   {entry['text']!r}: {entry['note']}", file=sys.stderr)
-    print(f"{len(done)} added to data/nlu/, {len(remaining)} left in {args.queue}. "
-          "Next: make validate, make evaluate, make train.")
+    print(
+        f"{len(done)} added to data/nlu/, {len(remaining)} left in {args.queue}. "
+        "Next: make validate, make evaluate, make train."
+    )
     return 0
 
 

@@ -21,15 +21,22 @@ from tools.data_checks import check
 ROOT = Path(__file__).resolve().parents[1]
 # A warning runs until Rasa's "More info" line or the next log line.
 _WARNING_RE = re.compile(
-    r"UserWarning: (.+?)(?=\n\s+More info at|\n\S+/io\.py:\d+: UserWarning|\n\d{4}-\d\d-\d\d |\Z)", re.DOTALL
+    r"UserWarning: (.+?)(?=\n\s+More info at|\n\S+/io\.py:\d+: UserWarning|\n\d{4}-\d\d-\d\d |\Z)",
+    re.DOTALL,
 )
 _UNUSED_RE = re.compile(r"The (utterance|intent) '([^']+)' is not used in any story or rule\.")
 # Rasa merges each retrieval intent into the domain again, and then warns that it is there twice.
-_DUPLICATE_RE = re.compile(r"The following duplicated intents have been found across multiple domain files: (.+)")
+_DUPLICATE_RE = re.compile(
+    r"The following duplicated intents have been found across multiple domain files: (.+)"
+)
 
 
 def _form_slots(domain: dict) -> set[str]:
-    return {slot for form in (domain.get("forms") or {}).values() for slot in form.get("required_slots", [])}
+    return {
+        slot
+        for form in (domain.get("forms") or {}).values()
+        for slot in form.get("required_slots", [])
+    }
 
 
 def _names_used_by_actions() -> set[str]:
@@ -62,9 +69,23 @@ def explained(kind: str, name: str, domain: dict) -> bool:
 def main() -> int:
     domain = yaml.safe_load((ROOT / "domain.yml").read_text())
     result = subprocess.run(
-        [sys.executable, "-m", "rasa", "data", "validate", "--fail-on-warnings",
-         "--config", "config.yml", "--domain", "domain.yml", "--data", "data"],
-        cwd=ROOT, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "rasa",
+            "data",
+            "validate",
+            "--fail-on-warnings",
+            "--config",
+            "config.yml",
+            "--domain",
+            "domain.yml",
+            "--data",
+            "data",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     output = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout + result.stderr)
     problems = []
@@ -82,12 +103,16 @@ def main() -> int:
     for problem in problems:
         print(f"data problem: {problem}", file=sys.stderr)
     for problem in own:
-        print(f"data problem: {problem.path.relative_to(ROOT)}:{problem.line}: {problem.message}",
-              file=sys.stderr)
+        print(
+            f"data problem: {problem.path.relative_to(ROOT)}:{problem.line}: {problem.message}",
+            file=sys.stderr,
+        )
     if problems or own:
         return 1
-    print("Training data valid: Rasa's validator and the project's checks (tools/data_checks.py) "
-          "found nothing.")
+    print(
+        "Training data valid: Rasa's validator and the project's checks (tools/data_checks.py) "
+        "found nothing."
+    )
     return 0
 
 

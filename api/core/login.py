@@ -11,9 +11,9 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from api.store import audit
 from api.core.config import Settings
 from api.models import StaffUser
+from api.store import audit
 from api.store.staff import authenticate, normalise_email
 
 

@@ -60,10 +60,11 @@ def install(app: FastAPI) -> None:
 
 
 def _operations(document: dict[str, Any]) -> list[dict[str, Any]]:
-    return [operation for path in document.get("paths", {}).values()
-            for operation in path.values()]
+    return [operation for path in document.get("paths", {}).values() for operation in path.values()]
 
 
 def _problem(description: str) -> dict[str, Any]:
-    return {"description": description,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }

@@ -29,7 +29,9 @@ class StaffSession:
 
 def issue(user_id: int, secret: str, idle_minutes: int, session_id: str | None = None) -> str:
     claims = {
-        "sub": str(user_id), "sid": session_id or secrets.token_urlsafe(16), "kind": _KIND,
+        "sub": str(user_id),
+        "sid": session_id or secrets.token_urlsafe(16),
+        "kind": _KIND,
         "exp": datetime.now(timezone.utc) + timedelta(minutes=idle_minutes),
     }
     return jwt.encode(claims, secret, algorithm="HS256")
@@ -48,7 +50,9 @@ def read(token: str | None, secret: str) -> StaffSession | None:
 
 
 def csrf_token(session: StaffSession, secret: str) -> str:
-    return hmac.new(secret.encode(), f"csrf:{session.session_id}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(
+        secret.encode(), f"csrf:{session.session_id}".encode(), hashlib.sha256
+    ).hexdigest()
 
 
 def csrf_ok(session: StaffSession, secret: str, given: str | None) -> bool:
@@ -57,8 +61,13 @@ def csrf_ok(session: StaffSession, secret: str, given: str | None) -> bool:
 
 def set_cookie(response: Response, request: Request, token: str, idle_minutes: int) -> None:
     response.set_cookie(
-        COOKIE, token, max_age=idle_minutes * 60, httponly=True, samesite="strict",
-        secure=request.url.scheme == "https", path="/staff",
+        COOKIE,
+        token,
+        max_age=idle_minutes * 60,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        path="/staff",
     )
 
 

@@ -1,20 +1,35 @@
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Header, HTTPException, Query, Response, status
+from fastapi import (
+    APIRouter,
+    BackgroundTasks,
+    Depends,
+    Header,
+    HTTPException,
+    Query,
+    Response,
+    status,
+)
 from fastapi.responses import PlainTextResponse
 from sqlalchemy.orm import Session
 
-from api.store import audit
-from api.deps import AdminDep, SessionDep, SettingsDep, StaffDep, service_caller
-from api.store.export import export_response
-from api.models import Lead, LeadStatus, TreatmentInterest
 from api.core.openapi import Problem
-from api.store.notify import notify_urgent_lead
 from api.core.rate_limit import limit_lead_creation
-from api.store.leads import (LeadFilter, create_lead, get_lead, list_leads,
-                            status_counts, update_lead)
+from api.deps import AdminDep, SessionDep, SettingsDep, StaffDep, service_caller
+from api.models import Lead, LeadStatus, TreatmentInterest
 from api.schemas import NO_NUL, IsoDay, LeadCreate, LeadPage, LeadRead, LeadUpdate
+from api.store import audit
+from api.store.export import export_response
+from api.store.leads import (
+    LeadFilter,
+    create_lead,
+    get_lead,
+    list_leads,
+    status_counts,
+    update_lead,
+)
+from api.store.notify import notify_urgent_lead
 
 router = APIRouter(prefix="/api/leads", tags=["leads"])
 
@@ -34,13 +49,22 @@ IdempotencyKey = Annotated[
     response_model=LeadRead,
     status_code=status.HTTP_201_CREATED,
     dependencies=[Depends(service_caller), Depends(limit_lead_creation)],
-    responses={200: {"model": LeadRead, "description": "Replay of an earlier submission, or a "
-                     "returning visitor added to their lead of the last 30 days"},
-               429: {"description": "Too many leads from this caller; retry after Retry-After"}},
+    responses={
+        200: {
+            "model": LeadRead,
+            "description": "Replay of an earlier submission, or a "
+            "returning visitor added to their lead of the last 30 days",
+        },
+        429: {"description": "Too many leads from this caller; retry after Retry-After"},
+    },
 )
 def submit_lead(
-    body: LeadCreate, idempotency_key: IdempotencyKey, session: SessionDep, response: Response,
-    settings: SettingsDep, background: BackgroundTasks,
+    body: LeadCreate,
+    idempotency_key: IdempotencyKey,
+    session: SessionDep,
+    response: Response,
+    settings: SettingsDep,
+    background: BackgroundTasks,
 ) -> LeadRead:
     stored = create_lead(session, body, idempotency_key)
     if not stored.created:
@@ -77,17 +101,25 @@ def read_leads(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> LeadPage:
     rows, total = list_leads(session, limit, offset, filters)
-    return LeadPage(items=[LeadRead.model_validate(row) for row in rows], total=total,
-                    counts=status_counts(session, filters))
+    return LeadPage(
+        items=[LeadRead.model_validate(row) for row in rows],
+        total=total,
+        counts=status_counts(session, filters),
+    )
 
 
-@router.get("/export.csv", response_class=PlainTextResponse,
-            responses={200: {"content": {"text/csv": {}}}, 403: {"description": "Not an admin"}})
+@router.get(
+    "/export.csv",
+    response_class=PlainTextResponse,
+    responses={200: {"content": {"text/csv": {}}}, 403: {"description": "Not an admin"}},
+)
 def export_leads(session: SessionDep, admin: AdminDep, filters: FilterDep) -> Response:
     return export_response(session, admin.email, filters)
 
 
-NOT_FOUND = {404: {"model": Problem, "description": "No lead with that id"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "No lead with that id"}
+}
 
 
 @router.get("/{lead_id:uuid}", response_model=LeadRead, responses=NOT_FOUND)
@@ -98,7 +130,9 @@ def read_lead(lead_id: uuid.UUID, session: SessionDep, staff: StaffDep) -> LeadR
 
 
 @router.patch("/{lead_id:uuid}", response_model=LeadRead, responses=NOT_FOUND)
-def change_lead(lead_id: uuid.UUID, body: LeadUpdate, session: SessionDep, staff: StaffDep) -> LeadRead:
+def change_lead(
+    lead_id: uuid.UUID, body: LeadUpdate, session: SessionDep, staff: StaffDep
+) -> LeadRead:
     lead = _lead_or_404(session, lead_id)
     update_lead(session, lead, staff.email, body.status, body.note)
     return LeadRead.model_validate(lead)

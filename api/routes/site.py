@@ -20,20 +20,27 @@ router = APIRouter(include_in_schema=False)
 def home(request: Request, settings: SettingsDep) -> HTMLResponse:
     profile = load_profile(settings.clinic_profile_path)
     clinics = [
-        {"name": c.name, "address": c.address,
-         "treatments": [TREATMENT_NAMES.get(t, t) for t in c.treatments]}
+        {
+            "name": c.name,
+            "address": c.address,
+            "treatments": [TREATMENT_NAMES.get(t, t) for t in c.treatments],
+        }
         for c in profile.clinics
     ]
     cities = " and ".join(c.address.rsplit(",", 2)[-2].strip() for c in profile.clinics)
-    return templates.TemplateResponse(request, "index.html", {
-        "clinic": profile.raw,
-        "clinics": clinics,
-        "cities": cities,
-        "phone": profile.raw["phone"],
-        "phone_tel": tel_uri(profile.raw["phone"]),
-        "hours": profile.raw["hours"],
-        "free_consultation": bool(profile.raw.get("first_consultation_free")),
-        # The profile may mark a value "[placeholder]"; the link takes the address alone.
-        "privacy_url": profile.raw["privacy_notice_url"].split()[0],
-        "assistant_url": settings.assistant_url,
-    })
+    return templates.TemplateResponse(
+        request,
+        "index.html",
+        {
+            "clinic": profile.raw,
+            "clinics": clinics,
+            "cities": cities,
+            "phone": profile.raw["phone"],
+            "phone_tel": tel_uri(profile.raw["phone"]),
+            "hours": profile.raw["hours"],
+            "free_consultation": bool(profile.raw.get("first_consultation_free")),
+            # The profile may mark a value "[placeholder]"; the link takes the address alone.
+            "privacy_url": profile.raw["privacy_notice_url"].split()[0],
+            "assistant_url": settings.assistant_url,
+        },
+    )

@@ -16,17 +16,17 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, sta
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.core import sessions
-from api.store import audit
-from clinic.rasa_store import transcripts
+from api.core.login import TooManyAttempts, log_in
 from api.deps import SessionDep, SettingsDep
+from api.models import LeadStatus, StaffRole, StaffUser, TreatmentInterest
+from api.routes.site import templates
+from api.schemas import NO_NUL
+from api.store import audit
 from api.store.export import export_response
 from api.store.leads import LeadFilter, get_lead, list_leads, status_counts, update_lead
-from api.core.login import TooManyAttempts, log_in
-from api.models import LeadStatus, StaffRole, StaffUser, TreatmentInterest
-from api.schemas import NO_NUL
-from api.routes.site import templates
 from api.store.staff import all_staff, set_active, upsert_staff_user
 from api.store.stats import summary
+from clinic.rasa_store import transcripts
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 PAGE_SIZE = 25
@@ -58,8 +58,9 @@ def console(request: Request, session: SessionDep, settings: SettingsDep) -> Con
     if current is None or user is None or not user.is_active:
         raise LoginRequired(str(request.url.path))
     token = sessions.issue(user.id, secret, settings.session_idle_minutes, current.session_id)
-    return Console(user, current, sessions.csrf_token(current, secret), token,
-                   settings.session_idle_minutes)
+    return Console(
+        user, current, sessions.csrf_token(current, secret), token, settings.session_idle_minutes
+    )
 
 
 ConsoleDep = Annotated[Console, Depends(console)]
@@ -67,7 +68,9 @@ ConsoleDep = Annotated[Console, Depends(console)]
 
 def admin_console(page: ConsoleDep) -> Console:
     if not page.user.is_admin:
-        raise HTTPException(status_code=status.HTTP_403_FORBIDDEN, detail="Only an admin may do this.")
+        raise HTTPException(
+            status_code=status.HTTP_403_FORBIDDEN, detail="Only an admin may do this."
+        )
     return page
 
 
@@ -76,12 +79,19 @@ AdminConsoleDep = Annotated[Console, Depends(admin_console)]
 
 def checked(page: Console, settings: SettingsDep, csrf: str | None) -> None:
     if not sessions.csrf_ok(page.session, settings.secret_key.get_secret_value(), csrf):
-        raise HTTPException(status_code=status.HTTP_403_FORBIDDEN,
-                            detail="The form expired or came from another site: reload the page.")
+        raise HTTPException(
+            status_code=status.HTTP_403_FORBIDDEN,
+            detail="The form expired or came from another site: reload the page.",
+        )
 
 
-def render(request: Request, page: Console | None, name: str, context: dict[str, Any],
-           status_code: int = 200) -> HTMLResponse:
+def render(
+    request: Request,
+    page: Console | None,
+    name: str,
+    context: dict[str, Any],
+    status_code: int = 200,
+) -> HTMLResponse:
     context = {**context, "me": page.user if page else None, "csrf": page.csrf if page else ""}
     response = templates.TemplateResponse(request, name, context, status_code=status_code)
     response.headers["Cache-Control"] = "no-store"  # lead details stay out of browser caches
@@ -108,30 +118,49 @@ def login_page(request: Request, next: str | None = None) -> HTMLResponse:
 
 @router.post("/login", response_model=None)
 def login(
-    request: Request, session: SessionDep, settings: SettingsDep,
-    email: Annotated[str, Form(max_length=320, pattern=NO_NUL)], password: Annotated[str, Form(max_length=1000)],
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    email: Annotated[str, Form(max_length=320, pattern=NO_NUL)],
+    password: Annotated[str, Form(max_length=1000)],
     next: Annotated[str | None, Form()] = None,
 ) -> Response:
     try:
         user = log_in(session, settings, email, password)
     except TooManyAttempts as error:
-        return render(request, None, "staff/login.html",
-                      {"next": _safe_next(next), "error": str(error)}, status_code=429)
+        return render(
+            request,
+            None,
+            "staff/login.html",
+            {"next": _safe_next(next), "error": str(error)},
+            status_code=429,
+        )
     if user is None:
-        return render(request, None, "staff/login.html",
-                      {"next": _safe_next(next), "error": "Incorrect email or password."},
-                      status_code=401)
+        return render(
+            request,
+            None,
+            "staff/login.html",
+            {"next": _safe_next(next), "error": "Incorrect email or password."},
+            status_code=401,
+        )
     secret = settings.secret_key.get_secret_value()
     response = RedirectResponse(_safe_next(next), status_code=status.HTTP_303_SEE_OTHER)
-    sessions.set_cookie(response, request,
-                             sessions.issue(user.id, secret, settings.session_idle_minutes),
-                             settings.session_idle_minutes)
+    sessions.set_cookie(
+        response,
+        request,
+        sessions.issue(user.id, secret, settings.session_idle_minutes),
+        settings.session_idle_minutes,
+    )
     return response
 
 
 @router.post("/logout")
-def logout(page: ConsoleDep, session: SessionDep, settings: SettingsDep,
-           csrf: Annotated[str | None, Form()] = None) -> RedirectResponse:
+def logout(
+    page: ConsoleDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    csrf: Annotated[str | None, Form()] = None,
+) -> RedirectResponse:
     checked(page, settings, csrf)
     audit.record(session, page.user.email, audit.LOGOUT)
     response = RedirectResponse("/staff/login", status_code=status.HTTP_303_SEE_OTHER)
@@ -146,11 +175,16 @@ def _bool(value: str | None) -> bool | None:
 
 def page_filter(
     status_: Annotated[str | None, Query(alias="status")] = None,
-    qualified: str | None = None, urgent: str | None = None, in_area: str | None = None,
-    treatment: str | None = None, since: str | None = None, until: str | None = None,
+    qualified: str | None = None,
+    urgent: str | None = None,
+    in_area: str | None = None,
+    treatment: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
     q: Annotated[str | None, Query(max_length=100, pattern=NO_NUL)] = None,
 ) -> LeadFilter:
     """The list's filter form; an empty or unknown choice means "any" (never an error page)."""
+
     def day(value: str | None) -> date | None:
         try:
             return date.fromisoformat(value) if value else None
@@ -159,9 +193,15 @@ def page_filter(
 
     return LeadFilter(
         status=LeadStatus(status_) if status_ in LeadStatus.__members__ else None,
-        qualified=_bool(qualified), urgent=_bool(urgent), in_area=_bool(in_area),
-        treatment=TreatmentInterest(treatment) if treatment in TreatmentInterest.__members__ else None,
-        since=day(since), until=day(until), q=(q or "").strip() or None,
+        qualified=_bool(qualified),
+        urgent=_bool(urgent),
+        in_area=_bool(in_area),
+        treatment=TreatmentInterest(treatment)
+        if treatment in TreatmentInterest.__members__
+        else None,
+        since=day(since),
+        until=day(until),
+        q=(q or "").strip() or None,
     )
 
 
@@ -169,16 +209,32 @@ PageFilterDep = Annotated[LeadFilter, Depends(page_filter)]
 
 
 @router.get("", response_class=HTMLResponse)
-def lead_list(request: Request, page: ConsoleDep, session: SessionDep, filters: PageFilterDep,
-              p: Annotated[int, Query(ge=1, le=10_000)] = 1) -> HTMLResponse:
+def lead_list(
+    request: Request,
+    page: ConsoleDep,
+    session: SessionDep,
+    filters: PageFilterDep,
+    p: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> HTMLResponse:
     rows, total = list_leads(session, PAGE_SIZE, (p - 1) * PAGE_SIZE, filters)
     query = {k: v for k, v in request.query_params.items() if k != "p" and v}
-    return render(request, page, "staff/leads.html", {
-        "leads": rows, "total": total, "counts": status_counts(session, filters),
-        "filters": filters, "query": query, "page": p,
-        "pages": max(1, -(-total // PAGE_SIZE)), "qs": urlencode(query),
-        "statuses": list(LeadStatus), "treatments": list(TreatmentInterest),
-    })
+    return render(
+        request,
+        page,
+        "staff/leads.html",
+        {
+            "leads": rows,
+            "total": total,
+            "counts": status_counts(session, filters),
+            "filters": filters,
+            "query": query,
+            "page": p,
+            "pages": max(1, -(-total // PAGE_SIZE)),
+            "qs": urlencode(query),
+            "statuses": list(LeadStatus),
+            "treatments": list(TreatmentInterest),
+        },
+    )
 
 
 @router.get("/export.csv")
@@ -187,25 +243,47 @@ def export(page: AdminConsoleDep, session: SessionDep, filters: PageFilterDep) -
 
 
 @router.get("/leads/{lead_id}", response_class=HTMLResponse)
-def lead_page(request: Request, lead_id: uuid.UUID, page: ConsoleDep, session: SessionDep,
-              settings: SettingsDep) -> HTMLResponse:
+def lead_page(
+    request: Request,
+    lead_id: uuid.UUID,
+    page: ConsoleDep,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> HTMLResponse:
     lead = get_lead(session, lead_id)
     if lead is None:
         raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail="No lead with that id.")
     audit.record(session, page.user.email, audit.VIEW_LEAD, str(lead.id))
     conversation_ids = [lead.conversation_id] + [c.conversation_id for c in lead.contacts]
-    return render(request, page, "staff/lead.html", {
-        "lead": lead, "statuses": list(LeadStatus),
-        "contact_ways": [way for way, ok in (("call", lead.consent_call), ("text", lead.consent_text),
-                                             ("email", lead.consent_email)) if ok],
-        "transcripts": transcripts(settings.tracker_db_url, conversation_ids),
-    })
+    return render(
+        request,
+        page,
+        "staff/lead.html",
+        {
+            "lead": lead,
+            "statuses": list(LeadStatus),
+            "contact_ways": [
+                way
+                for way, ok in (
+                    ("call", lead.consent_call),
+                    ("text", lead.consent_text),
+                    ("email", lead.consent_email),
+                )
+                if ok
+            ],
+            "transcripts": transcripts(settings.tracker_db_url, conversation_ids),
+        },
+    )
 
 
 @router.post("/leads/{lead_id}")
 def work_lead(
-    request: Request, lead_id: uuid.UUID, page: ConsoleDep, session: SessionDep,
-    settings: SettingsDep, csrf: Annotated[str | None, Form()] = None,
+    request: Request,
+    lead_id: uuid.UUID,
+    page: ConsoleDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    csrf: Annotated[str | None, Form()] = None,
     new_status: Annotated[str | None, Form(alias="status")] = None,
     note: Annotated[str | None, Form(max_length=2000, pattern=NO_NUL)] = None,
 ) -> RedirectResponse:
@@ -220,11 +298,16 @@ def work_lead(
 
 # --- summary, audit, accounts ---------------------------------------------------------------
 @router.get("/summary", response_class=HTMLResponse)
-def summary_page(request: Request, page: ConsoleDep, session: SessionDep,
-                 settings: SettingsDep) -> HTMLResponse:
+def summary_page(
+    request: Request, page: ConsoleDep, session: SessionDep, settings: SettingsDep
+) -> HTMLResponse:
     figures = summary(session, settings.tracker_db_url)
-    return render(request, page, "staff/summary.html", {
-        "s": figures, "peak": max([d["leads"] for d in figures["per_day"]] + [1])})
+    return render(
+        request,
+        page,
+        "staff/summary.html",
+        {"s": figures, "peak": max([d["leads"] for d in figures["per_day"]] + [1])},
+    )
 
 
 @router.get("/audit", response_class=HTMLResponse)
@@ -233,41 +316,77 @@ def audit_page(request: Request, page: AdminConsoleDep, session: SessionDep) -> 
 
 
 @router.get("/users", response_class=HTMLResponse)
-def users_page(request: Request, page: AdminConsoleDep, session: SessionDep,
-               error: str | None = None) -> HTMLResponse:
-    return render(request, page, "staff/users.html", {
-        "users": all_staff(session), "roles": list(StaffRole), "error": error})
+def users_page(
+    request: Request, page: AdminConsoleDep, session: SessionDep, error: str | None = None
+) -> HTMLResponse:
+    return render(
+        request,
+        page,
+        "staff/users.html",
+        {"users": all_staff(session), "roles": list(StaffRole), "error": error},
+    )
 
 
 @router.post("/users", response_model=None)
 def add_user(
-    request: Request, page: AdminConsoleDep, session: SessionDep, settings: SettingsDep,
-    email: Annotated[str, Form(max_length=320, pattern=NO_NUL)], password: Annotated[str, Form(max_length=1000)],
-    role: Annotated[str, Form()] = "staff", csrf: Annotated[str | None, Form()] = None,
+    request: Request,
+    page: AdminConsoleDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    email: Annotated[str, Form(max_length=320, pattern=NO_NUL)],
+    password: Annotated[str, Form(max_length=1000)],
+    role: Annotated[str, Form()] = "staff",
+    csrf: Annotated[str | None, Form()] = None,
 ) -> Response:
     checked(page, settings, csrf)
     if "@" not in email or len(password) < MIN_PASSWORD_LENGTH or role not in StaffRole.__members__:
-        return render(request, page, "staff/users.html", {
-            "users": all_staff(session), "roles": list(StaffRole),
-            "error": f"Give an email address, a role, and a password of at least "
-                     f"{MIN_PASSWORD_LENGTH} characters."}, status_code=422)
+        return render(
+            request,
+            page,
+            "staff/users.html",
+            {
+                "users": all_staff(session),
+                "roles": list(StaffRole),
+                "error": f"Give an email address, a role, and a password of at least "
+                f"{MIN_PASSWORD_LENGTH} characters.",
+            },
+            status_code=422,
+        )
     user, created = upsert_staff_user(session, email, password, StaffRole(role))
-    audit.record(session, page.user.email, audit.MANAGE_STAFF, user.email,
-                 f"{'created' if created else 'reset'} as {user.role.value}")
+    audit.record(
+        session,
+        page.user.email,
+        audit.MANAGE_STAFF,
+        user.email,
+        f"{'created' if created else 'reset'} as {user.role.value}",
+    )
     return redirect(request, page, "/staff/users")
 
 
 @router.post("/users/{user_id}/active")
-def toggle_user(request: Request, user_id: int, page: AdminConsoleDep, session: SessionDep,
-                settings: SettingsDep, active: Annotated[str, Form()],
-                csrf: Annotated[str | None, Form()] = None) -> RedirectResponse:
+def toggle_user(
+    request: Request,
+    user_id: int,
+    page: AdminConsoleDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    active: Annotated[str, Form()],
+    csrf: Annotated[str | None, Form()] = None,
+) -> RedirectResponse:
     checked(page, settings, csrf)
     if user_id == page.user.id:
-        raise HTTPException(status_code=status.HTTP_400_BAD_REQUEST,
-                            detail="You cannot deactivate your own account.")
+        raise HTTPException(
+            status_code=status.HTTP_400_BAD_REQUEST,
+            detail="You cannot deactivate your own account.",
+        )
     user = set_active(session, user_id, active == "yes")
     if user is None:
         raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail="No such account.")
-    audit.record(session, page.user.email, audit.MANAGE_STAFF, user.email,
-                 "activated" if user.is_active else "deactivated")
+    audit.record(
+        session,
+        page.user.email,
+        audit.MANAGE_STAFF,
+        user.email,
+        "activated" if user.is_active else "deactivated",
+    )
     return redirect(request, page, "/staff/users")

@@ -1,3 +1,5 @@
+from typing import Any
+
 from fastapi import APIRouter
 
 from api.deps import SessionDep, SettingsDep, StaffDep
@@ -7,6 +9,8 @@ router = APIRouter(prefix="/api", tags=["stats"])
 
 
 @router.get("/stats")
-def read_stats(session: SessionDep, settings: SettingsDep, _staff: StaffDep, days: int = 30) -> dict:
+def read_stats(
+    session: SessionDep, settings: SettingsDep, _staff: StaffDep, days: int = 30
+) -> dict[str, Any]:
     """Leads per day, the status funnel, shares qualified and urgent, top FAQ topics."""
     return summary(session, settings.tracker_db_url, max(1, min(days, 365)))

@@ -9,18 +9,40 @@ from collections.abc import Iterable
 from fastapi import Response
 from sqlalchemy.orm import Session
 
+from api.models import Lead
 from api.store import audit
 from api.store.leads import LeadFilter, list_leads
-from api.models import Lead
 
 EXPORT_LIMIT = 100_000
 
 COLUMNS = [
-    "id", "created_at", "status", "urgent", "qualified", "full_name", "phone", "email",
-    "zip_code", "city", "state", "in_service_area", "distance_miles", "nearest_clinic",
-    "treatment_interest", "antidepressants_tried", "preferred_contact_time", "payment_method",
-    "consent_call", "consent_text", "consent_email", "consent_text_version", "consented_at",
-    "suggested_consult", "utm_source", "utm_medium", "utm_campaign",
+    "id",
+    "created_at",
+    "status",
+    "urgent",
+    "qualified",
+    "full_name",
+    "phone",
+    "email",
+    "zip_code",
+    "city",
+    "state",
+    "in_service_area",
+    "distance_miles",
+    "nearest_clinic",
+    "treatment_interest",
+    "antidepressants_tried",
+    "preferred_contact_time",
+    "payment_method",
+    "consent_call",
+    "consent_text",
+    "consent_email",
+    "consent_text_version",
+    "consented_at",
+    "suggested_consult",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
 ]
 
 
@@ -46,7 +68,14 @@ def leads_csv(leads: Iterable[Lead]) -> str:
 def export_response(session: Session, actor: str, filters: LeadFilter) -> Response:
     """The filtered leads as a CSV download, recorded in the audit log."""
     rows, total = list_leads(session, EXPORT_LIMIT, 0, filters)
-    audit.record(session, actor, audit.EXPORT, "leads",
-                 f"{len(rows)} of {total} leads; {filters.describe()}")
-    return Response(leads_csv(rows), media_type="text/csv", headers={
-        "Content-Disposition": 'attachment; filename="leads.csv"', "Cache-Control": "no-store"})
+    audit.record(
+        session, actor, audit.EXPORT, "leads", f"{len(rows)} of {total} leads; {filters.describe()}"
+    )
+    return Response(
+        leads_csv(rows),
+        media_type="text/csv",
+        headers={
+            "Content-Disposition": 'attachment; filename="leads.csv"',
+            "Cache-Control": "no-store",
+        },
+    )

@@ -6,16 +6,16 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import CursorResult, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.store import audit
-from clinic.rasa_store import delete_before
 from api.models import Lead, LeadContact, LeadEvent, LeadStatus, TreatmentInterest, utcnow
 from api.schemas import LeadCreate
+from api.store import audit
+from clinic.rasa_store import delete_before
 
 # A visitor who comes back within this time is the same lead, not a new one.
 REPEAT_WINDOW = timedelta(days=30)
@@ -58,10 +58,15 @@ def create_lead(session: Session, data: LeadCreate, idempotency_key: str) -> Sto
         return Stored(existing, False, False)
     returning = _recent_lead_of_same_visitor(session, data)
     if returning is not None:
-        session.add(LeadContact(
-            lead=returning, idempotency_key=idempotency_key, conversation_id=data.conversation_id,
-            treatment_interest=data.treatment_interest.value, urgent=data.urgent,
-        ))
+        session.add(
+            LeadContact(
+                lead=returning,
+                idempotency_key=idempotency_key,
+                conversation_id=data.conversation_id,
+                treatment_interest=data.treatment_interest.value,
+                urgent=data.urgent,
+            )
+        )
         stored = Stored(returning, False, data.urgent and not returning.urgent)
         returning.urgent = returning.urgent or data.urgent
     else:
@@ -95,9 +100,11 @@ class LeadFilter:
 
     def describe(self) -> str:
         """For the audit log: the filters used, never the searched name, phone or email."""
-        parts = [f"{name}={getattr(self, name)}" for name in
-                 ("status", "qualified", "urgent", "in_area", "treatment", "since", "until")
-                 if getattr(self, name) is not None]
+        parts = [
+            f"{name}={getattr(self, name)}"
+            for name in ("status", "qualified", "urgent", "in_area", "treatment", "since", "until")
+            if getattr(self, name) is not None
+        ]
         if self.q:
             parts.append("search=yes")
         return ", ".join(str(part) for part in parts) or "no filter"
@@ -136,9 +143,11 @@ def list_leads(
     where = filters.conditions()
     total = session.scalar(select(func.count()).select_from(Lead).where(*where)) or 0
     rows = session.scalars(
-        select(Lead).where(*where)
+        select(Lead)
+        .where(*where)
         .order_by(Lead.urgent.desc(), Lead.created_at.desc(), Lead.id)
-        .limit(limit).offset(offset)
+        .limit(limit)
+        .offset(offset)
     ).all()
     return list(rows), total
 
@@ -146,7 +155,8 @@ def list_leads(
 def status_counts(session: Session, filters: LeadFilter = LeadFilter()) -> dict[str, int]:
     """Leads per status under the other filters (so the counts explain the status filter)."""
     rows = session.execute(
-        select(Lead.status, func.count()).where(*filters.conditions(with_status=False))
+        select(Lead.status, func.count())
+        .where(*filters.conditions(with_status=False))
         .group_by(Lead.status)
     ).all()
     counts = {status.value: 0 for status in LeadStatus}
@@ -168,8 +178,13 @@ def update_lead(
         lead.status = status
     lead.events.append(event)
     # audit.record commits: the change and its audit entry are stored in one transaction.
-    audit.record(session, staff_email, audit.UPDATE_LEAD, str(lead.id),
-                 f"{event.from_status} -> {event.to_status}" if event.to_status else "note")
+    audit.record(
+        session,
+        staff_email,
+        audit.UPDATE_LEAD,
+        str(lead.id),
+        f"{event.from_status} -> {event.to_status}" if event.to_status else "note",
+    )
     return event
 
 
@@ -180,6 +195,7 @@ def get_lead(session: Session, lead_id: uuid.UUID) -> Lead | None:
 def purge_older_than(session: Session, tracker_db_url: str, days: int) -> tuple[int, int]:
     """Delete leads, and every stored conversation (lead or not), older than `days` days."""
     cutoff = utcnow() - timedelta(days=days)
-    result = session.execute(delete(Lead).where(Lead.created_at < cutoff))
+    # A DELETE answers with a cursor result, which carries the row count.
+    result = cast(CursorResult[Any], session.execute(delete(Lead).where(Lead.created_at < cutoff)))
     session.commit()
     return int(result.rowcount or 0), delete_before(tracker_db_url, cutoff)

@@ -25,8 +25,10 @@ def lead_link(settings: Settings, lead_id: uuid.UUID) -> str:
 
 
 def message_text(link: str) -> str:
-    return (f"An urgent lead was captured by the website assistant. Log in to the staff console "
-            f"and follow the urgent-lead procedure: {link}")
+    return (
+        f"An urgent lead was captured by the website assistant. Log in to the staff console "
+        f"and follow the urgent-lead procedure: {link}"
+    )
 
 
 def notify_urgent_lead(settings: Settings, lead_id: uuid.UUID) -> list[str]:
@@ -35,15 +37,22 @@ def notify_urgent_lead(settings: Settings, lead_id: uuid.UUID) -> list[str]:
     sent = []
     if settings.urgent_webhook_url:
         try:
-            response = httpx.post(settings.urgent_webhook_url, timeout=5,
-                                  json={"text": message_text(link), "link": link})
+            response = httpx.post(
+                settings.urgent_webhook_url,
+                timeout=5,
+                json={"text": message_text(link), "link": link},
+            )
             response.raise_for_status()
             sent.append("webhook")
         except httpx.HTTPError as error:
             logger.error("Urgent-lead webhook failed: %s", type(error).__name__)
     if settings.smtp_host and settings.urgent_email_to:
         email = EmailMessage()
-        email["Subject"], email["From"], email["To"] = SUBJECT, settings.smtp_from, settings.urgent_email_to
+        email["Subject"], email["From"], email["To"] = (
+            SUBJECT,
+            settings.smtp_from,
+            settings.urgent_email_to,
+        )
         email.set_content(message_text(link))
         try:
             with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=5) as smtp:

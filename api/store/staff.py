@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.models import StaffRole, StaffUser
 from api.core.security import hash_password, verify_password
+from api.models import StaffRole, StaffUser
 
 
 def normalise_email(email: str) -> str:
@@ -21,8 +21,9 @@ def upsert_staff_user(
     user = session.scalar(select(StaffUser).where(StaffUser.email == email))
     created = user is None
     if user is None:
-        user = StaffUser(email=email, password_hash=hash_password(password),
-                         role=role or StaffRole.staff)
+        user = StaffUser(
+            email=email, password_hash=hash_password(password), role=role or StaffRole.staff
+        )
         session.add(user)
     else:
         user.password_hash = hash_password(password)

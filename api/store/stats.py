@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,19 +16,22 @@ from clinic.rasa_store import faq_topics
 FUNNEL = [LeadStatus.new, LeadStatus.contacted, LeadStatus.scheduled, LeadStatus.closed]
 
 
-def summary(session: Session, tracker_db_url: str, days: int = 30) -> dict:
+def summary(session: Session, tracker_db_url: str, days: int = 30) -> dict[str, Any]:
     start = date.today() - timedelta(days=days - 1)
     since = datetime.combine(start, time.min, timezone.utc)
-    leads = list(session.execute(
-        select(Lead.id, Lead.created_at, Lead.status, Lead.qualified, Lead.urgent)
-        .where(Lead.created_at >= since)
-    ).all())
+    leads = list(
+        session.execute(
+            select(Lead.id, Lead.created_at, Lead.status, Lead.qualified, Lead.urgent).where(
+                Lead.created_at >= since
+            )
+        ).all()
+    )
     per_day = {start + timedelta(days=i): 0 for i in range(days)}
     for _, created, *_ in leads:
         day = created.astimezone(timezone.utc).date()
         if day in per_day:
             per_day[day] += 1
-    reached: dict[str, set] = {s.value: set() for s in FUNNEL}
+    reached: dict[str, set[uuid.UUID]] = {s.value: set() for s in FUNNEL}
     for lead_id, _, status, *_ in leads:
         reached[LeadStatus.new.value].add(lead_id)
         if status.value in reached:
@@ -39,7 +44,7 @@ def summary(session: Session, tracker_db_url: str, days: int = 30) -> dict:
         if lead_id in ids and to_status in reached:
             reached[to_status].add(lead_id)
     # A lead scheduled without a recorded "contacted" step was still contacted.
-    for later, earlier in zip(FUNNEL[::-1][:-1], FUNNEL[::-1][1:]):
+    for later, earlier in zip(FUNNEL[::-1][:-1], FUNNEL[::-1][1:], strict=True):
         reached[earlier.value] |= reached[later.value]
     total = len(leads)
     return {
@@ -47,10 +52,12 @@ def summary(session: Session, tracker_db_url: str, days: int = 30) -> dict:
         "total": total,
         "per_day": [{"day": day.isoformat(), "leads": count} for day, count in per_day.items()],
         "funnel": [{"status": s.value, "leads": len(reached[s.value])} for s in FUNNEL],
-        "share_qualified": round(sum(1 for l in leads if l.qualified) / total, 3) if total else 0.0,
-        "share_urgent": round(sum(1 for l in leads if l.urgent) / total, 3) if total else 0.0,
-        "not_a_fit": sum(1 for l in leads if l.status == LeadStatus.not_a_fit),
-        "top_faq_topics": [{"topic": topic, "asked": count}
-                           for topic, count in faq_topics(tracker_db_url, since)],
+        "share_qualified": round(sum(1 for lead in leads if lead.qualified) / total, 3)
+        if total
+        else 0.0,
+        "share_urgent": round(sum(1 for lead in leads if lead.urgent) / total, 3) if total else 0.0,
+        "not_a_fit": sum(1 for lead in leads if lead.status == LeadStatus.not_a_fit),
+        "top_faq_topics": [
+            {"topic": topic, "asked": count} for topic, count in faq_topics(tracker_db_url, since)
+        ],
     }
-

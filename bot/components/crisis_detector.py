@@ -13,7 +13,7 @@ It runs inside Rasa itself, so it does not depend on the action server.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -32,32 +32,30 @@ FALLBACK_INTENT = "nlu_fallback"
 CRISIS_CATEGORY_KEY = "crisis_category"
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class CrisisDetector(GraphComponent):
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         self._classifier_threshold = float(config["classifier_threshold"])
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         # The rules carry recall; the classifier adds phrasings they miss when it is sure.
         return {"classifier_threshold": 0.7}
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "CrisisDetector":
+    ) -> CrisisDetector:
         return cls({**cls.get_default_config(), **config})
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             category = self._crisis_category(message)
             if category is not None:
@@ -66,7 +64,7 @@ class CrisisDetector(GraphComponent):
                 self._demote_crisis(message)
         return messages
 
-    def _crisis_category(self, message: Message) -> Optional[Text]:
+    def _crisis_category(self, message: Message) -> Optional[str]:
         text = message.get(TEXT) or ""
         match = detect_crisis(text)
         corrected = spelling_changed(message)
@@ -76,7 +74,8 @@ class CrisisDetector(GraphComponent):
         if match is not None:
             return match.category
         ranking = [
-            entry for entry in message.get(INTENT_RANKING_KEY) or []
+            entry
+            for entry in message.get(INTENT_RANKING_KEY) or []
             if entry.get(INTENT_NAME_KEY) != FALLBACK_INTENT
         ]
         if (
@@ -96,8 +95,10 @@ class CrisisDetector(GraphComponent):
         """A short answer that is just a place, a name or a treatment ("San Diego")."""
         entities = message.get(ENTITIES) or []
         words = len((message.get(TEXT) or "").split())
-        return bool(entities) and words <= 4 and all(
-            e.get("entity") in ("city", "person", "treatment") for e in entities
+        return (
+            bool(entities)
+            and words <= 4
+            and all(e.get("entity") in ("city", "person", "treatment") for e in entities)
         )
 
     @staticmethod
@@ -105,7 +106,8 @@ class CrisisDetector(GraphComponent):
         """The classifier alone said crisis, for a figure of speech or a topic question: use
         its next guess instead, so the visitor gets a real answer."""
         ranking = [
-            entry for entry in message.get(INTENT_RANKING_KEY) or []
+            entry
+            for entry in message.get(INTENT_RANKING_KEY) or []
             if entry.get(INTENT_NAME_KEY) not in (CRISIS_INTENT, FALLBACK_INTENT)
         ]
         fallback = {INTENT_NAME_KEY: FALLBACK_INTENT, "confidence": 1.0}
@@ -113,9 +115,10 @@ class CrisisDetector(GraphComponent):
         message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
     @staticmethod
-    def _mark_crisis(message: Message, category: Text) -> None:
+    def _mark_crisis(message: Message, category: str) -> None:
         ranking = [
-            entry for entry in message.get(INTENT_RANKING_KEY) or []
+            entry
+            for entry in message.get(INTENT_RANKING_KEY) or []
             if entry.get(INTENT_NAME_KEY) not in (CRISIS_INTENT, FALLBACK_INTENT)
         ]
         crisis = {INTENT_NAME_KEY: CRISIS_INTENT, "confidence": 1.0}

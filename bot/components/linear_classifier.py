@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Optional
 
 import joblib
 import numpy as np
@@ -73,9 +73,9 @@ class TextModel:
         self.neighbour_weight = neighbour_weight
         self._examples = np.zeros((0, 0))
         self._example_labels = np.array([])
-        self._labels: List[Text] = []
+        self._labels: list[str] = []
 
-    def fit(self, texts: List[Text], embeddings: np.ndarray, labels: List[Text]) -> "TextModel":
+    def fit(self, texts: list[str], embeddings: np.ndarray, labels: list[str]) -> TextModel:
         texts = [normalise(t) for t in texts]
         self.chars.fit(texts)
         self.words.fit(texts)
@@ -88,7 +88,7 @@ class TextModel:
         self.model.fit(self._features(texts, embeddings, similarities), labels)
         return self
 
-    def rank(self, texts: List[Text], embeddings: np.ndarray) -> List[List[tuple[Text, float]]]:
+    def rank(self, texts: list[str], embeddings: np.ndarray) -> list[list[tuple[str, float]]]:
         """For each text, the labels with their probabilities, most likely first."""
         texts = [normalise(t) for t in texts]
         features = self._features(texts, embeddings, embeddings @ self._examples.T)
@@ -98,7 +98,9 @@ class TextModel:
             [(str(labels[i]), float(row[i])) for i in np.argsort(-row)] for row in probabilities
         ]
 
-    def _features(self, texts: List[Text], embeddings: np.ndarray, similarities: np.ndarray) -> csr_matrix:
+    def _features(
+        self, texts: list[str], embeddings: np.ndarray, similarities: np.ndarray
+    ) -> csr_matrix:
         # How close the nearest training example of each label is: a short message ("cya",
         # "kk") is often one near-paraphrase away from an example, which a linear boundary in
         # the embedding space alone can miss.
@@ -116,18 +118,16 @@ class TextModel:
         ).tocsr()
 
 
-def normalise(text: Text) -> Text:
+def normalise(text: str) -> str:
     """Lower case; any email address and any digit look alike ("310-555-0123" is a phone number
     whatever its digits, and no label depends on which digits they are)."""
     return _DIGIT.sub("0", _EMAIL.sub(" emailaddress ", text.lower()))
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class LinearClassifier(GraphComponent, IntentClassifier):
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {
             # Chosen on the held-out split (make evaluate): higher C is more confident and
             # lets fewer wrong guesses fall back; the embedding weight balances the n-grams.
@@ -146,18 +146,18 @@ class LinearClassifier(GraphComponent, IntentClassifier):
         }
 
     @classmethod
-    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
+    def fingerprint_addon(cls, config: dict[str, Any]) -> Optional[str]:
         # TextModel and normalise live beside the class: retrain when they change.
         return source_fingerprint(sys.modules[__name__])
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         intents: Optional[TextModel] = None,
         topics: Optional[TextModel] = None,
-        responses: Optional[Dict[Text, List[Dict[Text, Any]]]] = None,
+        responses: Optional[dict[str, list[dict[str, Any]]]] = None,
     ) -> None:
         self._config = config
         self._storage = model_storage
@@ -169,30 +169,34 @@ class LinearClassifier(GraphComponent, IntentClassifier):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "LinearClassifier":
+    ) -> LinearClassifier:
         return cls({**cls.get_default_config(), **config}, model_storage, resource)
 
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "LinearClassifier":
+    ) -> LinearClassifier:
         try:
             with model_storage.read_from(resource) as folder:
                 saved = joblib.load(folder / MODEL_FILE)
         except ValueError:  # nothing was trained (no NLU data)
             return cls.create(config, model_storage, resource, execution_context)
         return cls(
-            {**cls.get_default_config(), **config}, model_storage, resource,
-            saved["intents"], saved["topics"], saved["responses"],
+            {**cls.get_default_config(), **config},
+            model_storage,
+            resource,
+            saved["intents"],
+            saved["topics"],
+            saved["responses"],
         )
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -203,7 +207,8 @@ class LinearClassifier(GraphComponent, IntentClassifier):
         texts, embeddings = _texts_and_embeddings(examples)
         self._intents = self._new_model().fit(texts, embeddings, [m.get(INTENT) for m in examples])
         retrieval = [
-            i for i, m in enumerate(examples)
+            i
+            for i, m in enumerate(examples)
             if m.get(INTENT) == self._config["retrieval_intent"] and m.get(INTENT_RESPONSE_KEY)
         ]
         if retrieval:
@@ -220,17 +225,19 @@ class LinearClassifier(GraphComponent, IntentClassifier):
             )
         return self._resource
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         todo = [m for m in messages if m.get(TEXT)]
         if not todo or self._intents is None:
             return messages
         texts, embeddings = _texts_and_embeddings(todo)
         length = int(self._config["ranking_length"])
-        for message, ranking in zip(todo, self._intents.rank(texts, embeddings)):
+        for message, ranking in zip(todo, self._intents.rank(texts, embeddings), strict=True):
             message.set(INTENT, _label(*ranking[0]), add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [_label(*r) for r in ranking[:length]], add_to_output=True)
+            message.set(
+                INTENT_RANKING_KEY, [_label(*r) for r in ranking[:length]], add_to_output=True
+            )
         if self._topics is not None:
-            for message, ranking in zip(todo, self._topics.rank(texts, embeddings)):
+            for message, ranking in zip(todo, self._topics.rank(texts, embeddings), strict=True):
                 self._set_topic(message, ranking[:length])
                 self._doubt_an_uncertain_topic(message, ranking[0][1])
         return messages
@@ -252,7 +259,7 @@ class LinearClassifier(GraphComponent, IntentClassifier):
             float(self._config["neighbour_weight"]),
         )
 
-    def _set_topic(self, message: Message, ranking: List[tuple[Text, float]]) -> None:
+    def _set_topic(self, message: Message, ranking: list[tuple[str, float]]) -> None:
         """The FAQ topic, in the ResponseSelector's output format."""
         key, confidence = ranking[0]
         utter_action = intent_response_key_to_template_key(key)
@@ -274,11 +281,11 @@ class LinearClassifier(GraphComponent, IntentClassifier):
         message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selector, add_to_output=True)
 
 
-def _label(name: Text, confidence: float) -> Dict[Text, Any]:
+def _label(name: str, confidence: float) -> dict[str, Any]:
     return {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
 
 
-def _texts_and_embeddings(messages: List[Message]) -> tuple[List[Text], np.ndarray]:
+def _texts_and_embeddings(messages: list[Message]) -> tuple[list[str], np.ndarray]:
     """The (spelling-corrected) texts and the sentence embedding the SentenceFeaturizer put on
     each."""
     texts = [corrected_text(m) for m in messages]

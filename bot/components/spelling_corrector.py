@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -28,12 +28,12 @@ CORRECTED_TEXT = "corrected_text"
 VOCABULARY_FILE = "vocabulary.json"
 
 
-def corrected_text(message: Message) -> Text:
+def corrected_text(message: Message) -> str:
     """The text the classifiers read: corrected when the corrector ran, else the text."""
     return message.get(CORRECTED_TEXT) or message.get(TEXT) or ""
 
 
-def spelling_changed(message: Message) -> Optional[Text]:
+def spelling_changed(message: Message) -> Optional[str]:
     """The corrected text when the corrector changed a word, else None (a text that differs only
     in case reads the same to the uncased encoder and the case-folding crisis rules)."""
     text = message.get(TEXT) or ""
@@ -41,12 +41,10 @@ def spelling_changed(message: Message) -> Optional[Text]:
     return corrected if corrected != text.lower() else None
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
 class SpellingCorrectorComponent(GraphComponent):
     @classmethod
-    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
+    def fingerprint_addon(cls, config: dict[str, Any]) -> Optional[str]:
         return source_fingerprint(sys.modules[__name__], bot.spelling)
 
     def __init__(
@@ -62,22 +60,22 @@ class SpellingCorrectorComponent(GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "SpellingCorrectorComponent":
+    ) -> SpellingCorrectorComponent:
         return cls(model_storage, resource)
 
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "SpellingCorrectorComponent":
+    ) -> SpellingCorrectorComponent:
         try:
             with model_storage.read_from(resource) as folder:
                 counts = json.loads((folder / VOCABULARY_FILE).read_text(encoding="utf-8"))
@@ -96,7 +94,7 @@ class SpellingCorrectorComponent(GraphComponent):
         self.process(training_data.training_examples)
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         if self._corrector is None:
             return messages
         for message in messages:

@@ -3,10 +3,19 @@ import pytest
 from actions.answers import read_age, read_antidepressants_tried, read_channels, read_payment
 
 
-@pytest.mark.parametrize(("text", "adult"), [
-    ("I'm 17", False), ("im 19", True), ("45", None), ("16 years old", False), ("I'm over 18", True),
-    ("I'm a minor", False), ("hello", None), ("I'm 90026", None),
-])
+@pytest.mark.parametrize(
+    ("text", "adult"),
+    [
+        ("I'm 17", False),
+        ("im 19", True),
+        ("45", None),
+        ("16 years old", False),
+        ("I'm over 18", True),
+        ("I'm a minor", False),
+        ("hello", None),
+        ("I'm 90026", None),
+    ],
+)
 def test_age(text: str, adult: bool | None) -> None:
     assert read_age(text) is adult
 
@@ -33,10 +42,20 @@ def test_payment_and_channels() -> None:
     assert read_channels("yes") is None
 
 
-@pytest.mark.parametrize(("text", "answer"), [
-    ("yep", True), ("yes correct", True), ("sure thing", True), ("of course", True),
-    ("nope", False), ("no thanks", False), ("not really", False), ("maybe", None), ("marcus@x.com", None),
-])
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("yep", True),
+        ("yes correct", True),
+        ("sure thing", True),
+        ("of course", True),
+        ("nope", False),
+        ("no thanks", False),
+        ("not really", False),
+        ("maybe", None),
+        ("marcus@x.com", None),
+    ],
+)
 def test_yes_no(text: str, answer: bool | None) -> None:
     from actions.answers import read_yes_no
 

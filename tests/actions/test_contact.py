@@ -17,7 +17,14 @@ from clinic.lead import DECLINED
 
 @pytest.mark.parametrize(
     "text",
-    ["(310) 555-0123", "310-555-0123", "310.555.0123", "3105550123", "+1 310 555 0123", "1-310-555-0123"],
+    [
+        "(310) 555-0123",
+        "310-555-0123",
+        "310.555.0123",
+        "3105550123",
+        "+1 310 555 0123",
+        "1-310-555-0123",
+    ],
 )
 def test_us_numbers_in_any_format_become_e164(text: str) -> None:
     assert parse_phone(text) == "+13105550123"
@@ -81,18 +88,45 @@ def test_names_capitalised_when_typed_in_one_case() -> None:
     assert parse_name("Siobhán McDonald") == "Siobhán McDonald"
 
 
-@pytest.mark.parametrize("text", ["Maria", "R2D2 Droid", "me@x.com", "", "<script>alert(1)</script>",
-                                  "no email", "not sure", "skip that", "phone number"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Maria",
+        "R2D2 Droid",
+        "me@x.com",
+        "",
+        "<script>alert(1)</script>",
+        "no email",
+        "not sure",
+        "skip that",
+        "phone number",
+    ],
+)
 def test_bad_names_are_refused(text: str) -> None:
     with pytest.raises(InvalidValue):
         parse_name(text)
 
 
-@pytest.mark.parametrize("text", ["skip", "no", "I'd rather not give my email", "I don't have an email", "none",
-                                  "skip for now", "next question please", "let's move on", "pass on that",
-                                  "i don't want to answer that", "can we skip ahead",
-                                  "leave my email out of it", "leave that blank", "skip the phone",
-                                  "not telling you where i live"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "skip",
+        "no",
+        "I'd rather not give my email",
+        "I don't have an email",
+        "none",
+        "skip for now",
+        "next question please",
+        "let's move on",
+        "pass on that",
+        "i don't want to answer that",
+        "can we skip ahead",
+        "leave my email out of it",
+        "leave that blank",
+        "skip the phone",
+        "not telling you where i live",
+    ],
+)
 def test_declines_are_recognised(text: str) -> None:
     assert is_decline(text)
 
@@ -113,7 +147,12 @@ def test_masking_hides_most_of_the_detail() -> None:
 
 @pytest.mark.parametrize(
     ("text", "attempt"),
-    [("dana.k@gmail", "dana.k@gmail"), ("mail me at sam@yahoo.com.", "sam@yahoo.com"), ("call me at 6", None), ("i'm @ home", None)],
+    [
+        ("dana.k@gmail", "dana.k@gmail"),
+        ("mail me at sam@yahoo.com.", "sam@yahoo.com"),
+        ("call me at 6", None),
+        ("i'm @ home", None),
+    ],
 )
 def test_find_email_attempt(text: str, attempt: str | None) -> None:
     assert find_email_attempt(text) == attempt

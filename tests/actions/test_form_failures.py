@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from typing import Any, Text
+from typing import Any
 
 import pytest
 from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
@@ -14,7 +14,7 @@ from tests.actions.conftest import TrackerFactory, responses
 
 
 class Form(FormFailures):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_some_form"
 
 
@@ -34,17 +34,23 @@ def test_a_refused_answer_is_explained_and_asked_again(
     make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, earlier: int
 ) -> None:
     tracker = make_tracker(slots=failures("phone", earlier))
-    slots = Form()._refuse(tracker, dispatcher, "phone", invalid_value="12", reason="it has too few digits")
+    slots = Form()._refuse(
+        tracker, dispatcher, "phone", invalid_value="12", reason="it has too few digits"
+    )
     assert slots == {"phone": None, "form_failures": {"phone": earlier + 1}}
     assert dispatcher.messages[0]["response"] == "utter_invalid_phone"
     assert dispatcher.messages[0]["reason"] == "it has too few digits"
 
 
-def test_failures_are_counted_per_question(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
+def test_failures_are_counted_per_question(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
     tracker = make_tracker(slots={"form_failures": {"location": 2}})
     slots = Form()._refuse(tracker, dispatcher, "full_name")
     assert slots["form_failures"] == {"location": 2, "full_name": 1}
-    assert tracker.get_slot("form_failures") == {"location": 2}  # the tracker's value is not changed
+    assert tracker.get_slot("form_failures") == {
+        "location": 2
+    }  # the tracker's value is not changed
 
 
 @pytest.mark.parametrize(
@@ -90,7 +96,9 @@ def test_the_third_failure_at_the_email_gives_up_when_the_phone_was_declined(
     assert responses(dispatcher) == ["utter_too_many_attempts"]
 
 
-def test_skipping_a_question_the_lead_can_do_without(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
+def test_skipping_a_question_the_lead_can_do_without(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
     slots = Form()._skip_asked(make_tracker(), dispatcher, "payment_method")
     assert slots == {"payment_method": SKIPPED}
     assert dispatcher.messages == []
@@ -127,5 +135,9 @@ def test_phone_or_email_may_be_declined_while_the_other_is_open(
         (None, None, []),
     ],
 )
-def test_reachable_channels(make_tracker: TrackerFactory, phone: str | None, email: str | None, channels: list[str]) -> None:
-    assert Form._reachable_channels(make_tracker(slots={"phone": phone, "email": email})) == channels
+def test_reachable_channels(
+    make_tracker: TrackerFactory, phone: str | None, email: str | None, channels: list[str]
+) -> None:
+    assert (
+        Form._reachable_channels(make_tracker(slots={"phone": phone, "email": email})) == channels
+    )

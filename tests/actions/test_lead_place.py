@@ -12,7 +12,9 @@ from tests.actions.conftest import TrackerFactory
 from tests.actions.test_lead_form import DOMAIN
 
 
-@pytest.mark.parametrize("answer", ["90401", "I live in 90026", "Santa Monica", "pasadena, ca", "Austin TX", "weho"])
+@pytest.mark.parametrize(
+    "answer", ["90401", "I live in 90026", "Santa Monica", "pasadena, ca", "Austin TX", "weho"]
+)
 def test_the_place_at_submit_is_the_place_the_form_resolved(
     make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, answer: str
 ) -> None:

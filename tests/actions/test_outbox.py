@@ -9,7 +9,9 @@ from actions.leads_client import LeadsClient
 from actions.outbox import Outbox
 from actions.settings import ActionSettings
 
-SETTINGS = ActionSettings(leads_api_url="http://leads.test", leads_service_token="t", timeout_seconds=1)
+SETTINGS = ActionSettings(
+    leads_api_url="http://leads.test", leads_service_token="t", timeout_seconds=1
+)
 
 
 def _client(statuses: list[int], seen: list[str]) -> LeadsClient:

@@ -1,7 +1,7 @@
 import pytest
 
-from clinic.places import miles_between, parse_place
 from actions.treatments import find_treatment
+from clinic.places import miles_between, parse_place
 
 
 @pytest.mark.parametrize(

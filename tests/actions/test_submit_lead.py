@@ -9,22 +9,39 @@ import httpx
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from clinic.lead import DECLINED, LEAD_FIELDS
 from actions.leads_client import LeadsClient
-from actions.settings import ActionSettings
 from actions.outbox import Outbox
+from actions.settings import ActionSettings
 from actions.submit_lead import ActionCancelLead, ActionSubmitLead, idempotency_key
+from clinic.lead import DECLINED, LEAD_FIELDS
 from tests.actions.conftest import TrackerFactory, responses
 
-SETTINGS = ActionSettings(leads_api_url="http://leads.test", leads_service_token="svc-token", timeout_seconds=1)
+SETTINGS = ActionSettings(
+    leads_api_url="http://leads.test", leads_service_token="svc-token", timeout_seconds=1
+)
 FORM_SLOTS = {
-    "full_name": "Maria Lopez", "phone": "+13105550123", "email": DECLINED,
-    "location": "Santa Monica, CA 90401", "zip_code": "90401", "city": "Santa Monica", "state": "CA",
-    "treatment_interest": "spravato", "contact_consent": True, "is_adult": True,
-    "antidepressants_tried": "2+", "preferred_contact_time": "mornings", "payment_method": "skipped",
-    "consent_channels": "call,text", "details_confirmed": True, "crisis_detected": True,
+    "full_name": "Maria Lopez",
+    "phone": "+13105550123",
+    "email": DECLINED,
+    "location": "Santa Monica, CA 90401",
+    "zip_code": "90401",
+    "city": "Santa Monica",
+    "state": "CA",
+    "treatment_interest": "spravato",
+    "contact_consent": True,
+    "is_adult": True,
+    "antidepressants_tried": "2+",
+    "preferred_contact_time": "mornings",
+    "payment_method": "skipped",
+    "consent_channels": "call,text",
+    "details_confirmed": True,
+    "crisis_detected": True,
 }
-DOMAIN = {"responses": {"utter_ask_contact_consent": [{"text": "May we?", "metadata": {"consent_version": "v7"}}]}}
+DOMAIN = {
+    "responses": {
+        "utter_ask_contact_consent": [{"text": "May we?", "metadata": {"consent_version": "v7"}}]
+    }
+}
 FORM_EVENTS = [{"event": "active_loop", "name": "lead_form", "timestamp": 1700000000.5}]
 
 
@@ -46,11 +63,21 @@ class FakeLeadsApi:
 
 
 @pytest.mark.asyncio
-async def test_submit_posts_lead_with_service_token_and_key(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
+async def test_submit_posts_lead_with_service_token_and_key(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
     api = FakeLeadsApi(201)
-    tracker = make_tracker(slots=FORM_SLOTS, events=[
-        *FORM_EVENTS, {"event": "user", "text": "hi", "metadata": {"utm_source": "google", "utm_campaign": "fall"}},
-    ])
+    tracker = make_tracker(
+        slots=FORM_SLOTS,
+        events=[
+            *FORM_EVENTS,
+            {
+                "event": "user",
+                "text": "hi",
+                "metadata": {"utm_source": "google", "utm_campaign": "fall"},
+            },
+        ],
+    )
     events = await api.action().run(dispatcher, tracker, DOMAIN)
 
     [request] = api.requests
@@ -58,14 +85,30 @@ async def test_submit_posts_lead_with_service_token_and_key(make_tracker: Tracke
     assert request.headers["Authorization"] == "Bearer svc-token"
     assert request.headers["Idempotency-Key"] == idempotency_key(tracker)
     body = json.loads(request.content)
-    assert {k: body[k] for k in ("full_name", "phone", "email", "zip_code", "treatment_interest")} == {
-        "full_name": "Maria Lopez", "phone": "+13105550123", "email": None, "zip_code": "90401",
+    assert {
+        k: body[k] for k in ("full_name", "phone", "email", "zip_code", "treatment_interest")
+    } == {
+        "full_name": "Maria Lopez",
+        "phone": "+13105550123",
+        "email": None,
+        "zip_code": "90401",
         "treatment_interest": "spravato",
     }
-    assert (body["contact_consent"], body["consent_call"], body["consent_text"], body["consent_email"]) == (True, True, True, False)
+    assert (
+        body["contact_consent"],
+        body["consent_call"],
+        body["consent_text"],
+        body["consent_email"],
+    ) == (True, True, True, False)
     assert body["consent_text_version"] == "v7" and body["consented_at"]
-    assert (body["age_confirmed"], body["antidepressants_tried"], body["payment_method"]) == (True, "2+", None)
-    assert body["nearest_clinic"] == "Santa Monica Spravato clinic" and body["in_service_area"] is True
+    assert (body["age_confirmed"], body["antidepressants_tried"], body["payment_method"]) == (
+        True,
+        "2+",
+        None,
+    )
+    assert (
+        body["nearest_clinic"] == "Santa Monica Spravato clinic" and body["in_service_area"] is True
+    )
     assert body["distance_miles"] < 5
     assert (body["qualified"], body["urgent"]) == (True, True)
     assert "Spravato and TMS" in body["suggested_consult"]
@@ -88,7 +131,9 @@ async def test_questions_skipped_after_failed_answers_are_sent_as_not_given(
 
 
 @pytest.mark.asyncio
-async def test_transient_failures_are_retried_with_the_same_key(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
+async def test_transient_failures_are_retried_with_the_same_key(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
     api = FakeLeadsApi(-1, 503, 201)
     await api.action().run(dispatcher, make_tracker(slots=FORM_SLOTS, events=FORM_EVENTS), DOMAIN)
     assert len(api.requests) == 3
@@ -111,7 +156,9 @@ async def test_api_down_keeps_the_lead_in_the_outbox_and_says_so(
 
 
 @pytest.mark.asyncio
-async def test_rejected_lead_is_not_retried(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
+async def test_rejected_lead_is_not_retried(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
     api = FakeLeadsApi(422)
     await api.action().run(dispatcher, make_tracker(slots=FORM_SLOTS, events=FORM_EVENTS), DOMAIN)
     assert len(api.requests) == 1
@@ -119,10 +166,14 @@ async def test_rejected_lead_is_not_retried(make_tracker: TrackerFactory, dispat
 
 
 @pytest.mark.asyncio
-async def test_without_consent_nothing_is_sent_and_details_are_cleared(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
+async def test_without_consent_nothing_is_sent_and_details_are_cleared(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
     api = FakeLeadsApi()
     events = await api.action().run(
-        dispatcher, make_tracker(slots={**FORM_SLOTS, "contact_consent": False}, events=FORM_EVENTS), {}
+        dispatcher,
+        make_tracker(slots={**FORM_SLOTS, "contact_consent": False}, events=FORM_EVENTS),
+        {},
     )
     assert api.requests == []
     assert responses(dispatcher) == ["utter_no_consent"]
@@ -132,17 +183,32 @@ async def test_without_consent_nothing_is_sent_and_details_are_cleared(make_trac
 def test_key_is_stable_per_form_and_differs_between_forms(make_tracker: TrackerFactory) -> None:
     first = make_tracker(events=FORM_EVENTS)
     again = make_tracker(events=FORM_EVENTS)
-    second_form = make_tracker(events=[*FORM_EVENTS, {"event": "active_loop", "name": "lead_form", "timestamp": 1700000999.0}])
+    second_form = make_tracker(
+        events=[
+            *FORM_EVENTS,
+            {"event": "active_loop", "name": "lead_form", "timestamp": 1700000999.0},
+        ]
+    )
     other_visitor = make_tracker(events=FORM_EVENTS, sender_id="visitor-2")
     assert idempotency_key(first) == idempotency_key(again)
     assert len({idempotency_key(t) for t in (first, second_form, other_visitor)}) == 3
 
 
 @pytest.mark.asyncio
-async def test_cancel_clears_every_detail(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
-    events = await ActionCancelLead().run(dispatcher, make_tracker(slots=FORM_SLOTS, events=[
-        {"event": "user", "text": "book me in", "timestamp": 1700000000.1}, *FORM_EVENTS,
-    ]), {})
+async def test_cancel_clears_every_detail(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    events = await ActionCancelLead().run(
+        dispatcher,
+        make_tracker(
+            slots=FORM_SLOTS,
+            events=[
+                {"event": "user", "text": "book me in", "timestamp": 1700000000.1},
+                *FORM_EVENTS,
+            ],
+        ),
+        {},
+    )
     assert responses(dispatcher) == ["utter_lead_cancelled"]
     assert {event["name"] for event in events} >= set(FORM_SLOTS) - {"crisis_detected"}
     assert "crisis_detected" not in {event["name"] for event in events}
@@ -151,21 +217,37 @@ async def test_cancel_clears_every_detail(make_tracker: TrackerFactory, dispatch
     assert all(event["value"] is None for event in events if event["name"] != "erase_details_since")
 
 
-
-
 @pytest.mark.asyncio
-async def test_a_minor_is_told_and_nothing_is_sent(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
+async def test_a_minor_is_told_and_nothing_is_sent(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
     api = FakeLeadsApi()
-    events = await api.action().run(dispatcher, make_tracker(slots={**FORM_SLOTS, "is_adult": False}, events=FORM_EVENTS), DOMAIN)
+    events = await api.action().run(
+        dispatcher,
+        make_tracker(slots={**FORM_SLOTS, "is_adult": False}, events=FORM_EVENTS),
+        DOMAIN,
+    )
     assert api.requests == []
     assert responses(dispatcher) == ["utter_minor"]
-    assert {"event": "slot", "timestamp": None, "name": "erase_details_since", "value": 1700000000.5} in events
+    assert {
+        "event": "slot",
+        "timestamp": None,
+        "name": "erase_details_since",
+        "value": 1700000000.5,
+    } in events
 
 
 @pytest.mark.asyncio
-async def test_out_of_area_lead_is_recorded_but_not_qualified(make_tracker: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
+async def test_out_of_area_lead_is_recorded_but_not_qualified(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
     api = FakeLeadsApi()
-    slots = {**FORM_SLOTS, "zip_code": "92101", "city": "San Diego", "location": "San Diego, CA 92101"}
+    slots = {
+        **FORM_SLOTS,
+        "zip_code": "92101",
+        "city": "San Diego",
+        "location": "San Diego, CA 92101",
+    }
     await api.action().run(dispatcher, make_tracker(slots=slots, events=FORM_EVENTS), DOMAIN)
     body = json.loads(api.requests[0].content)
     assert (body["in_service_area"], body["qualified"]) == (False, False)
@@ -178,10 +260,17 @@ async def test_the_lead_sent_has_exactly_the_fields_the_api_takes(
 ) -> None:
     # tests/structure checks LEAD_FIELDS against the API's LeadCreate; this checks the sender.
     api = FakeLeadsApi(201)
-    tracker = make_tracker(slots=FORM_SLOTS, events=[
-        *FORM_EVENTS, {"event": "user", "text": "hi", "metadata": {
-            "utm_source": "google", "utm_medium": "cpc", "utm_campaign": "fall"}},
-    ])
+    tracker = make_tracker(
+        slots=FORM_SLOTS,
+        events=[
+            *FORM_EVENTS,
+            {
+                "event": "user",
+                "text": "hi",
+                "metadata": {"utm_source": "google", "utm_medium": "cpc", "utm_campaign": "fall"},
+            },
+        ],
+    )
     await api.action().run(dispatcher, tracker, DOMAIN)
 
     [request] = api.requests

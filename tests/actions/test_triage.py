@@ -1,13 +1,13 @@
 import pytest
 
 from clinic.places import parse_place
-from clinic.triage import is_qualified, service_area, suggested_consult
 from clinic.profile import load_profile
+from clinic.triage import is_qualified, service_area, suggested_consult
 
 PROFILE = load_profile()
 
 
-def _place(text: str):  # type: ignore[no-untyped-def]
+def _place(text: str):
     place = parse_place(text)
     assert place is not None
     return place
@@ -30,7 +30,10 @@ def test_unsure_takes_the_nearest_clinic() -> None:
     assert service_area(_place("91101"), None, PROFILE).clinic.id == "los_angeles"
 
 
-@pytest.mark.parametrize(("where", "in_area"), [("Pasadena", True), ("Long Beach", True), ("San Diego", False), ("Austin TX", False)])
+@pytest.mark.parametrize(
+    ("where", "in_area"),
+    [("Pasadena", True), ("Long Beach", True), ("San Diego", False), ("Austin TX", False)],
+)
 def test_service_radius(where: str, in_area: bool) -> None:
     assert service_area(_place(where), "tms", PROFILE).in_area is in_area
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Callable, Dict
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from rasa_sdk import Tracker
@@ -39,15 +40,22 @@ async def run_form(tracker: Tracker, form: ValidateLeadForm | None = None) -> di
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize(
-    "requested_slot", [None, "treatment_interest", "location", "phone", "payment_method", "details_confirmed"]
+    "requested_slot",
+    [None, "treatment_interest", "location", "phone", "payment_method", "details_confirmed"],
 )
-@pytest.mark.parametrize("parser", ["find_phone", "find_email_attempt", "named_treatment", "is_valid_name"])
+@pytest.mark.parametrize(
+    "parser", ["find_phone", "find_email_attempt", "named_treatment", "is_valid_name"]
+)
 async def test_a_run_parses_the_message_once(
-    make_tracker: TrackerFactory, monkeypatch: pytest.MonkeyPatch, requested_slot: str | None, parser: str
+    make_tracker: TrackerFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    requested_slot: str | None,
+    parser: str,
 ) -> None:
     calls = spy(monkeypatch, parser)
     tracker = make_tracker(
-        "hmm not sure, maybe evenings", requested_slot=requested_slot,
+        "hmm not sure, maybe evenings",
+        requested_slot=requested_slot,
         entities=[{"entity": "person", "value": "Maybe Evenings"}],
     )
     await run_form(tracker)
@@ -61,7 +69,9 @@ async def test_every_detail_of_a_long_message_is_found_with_one_parse_each(
     phone_calls = spy(monkeypatch, "find_phone")
     email_calls = spy(monkeypatch, "find_email_attempt")
     tracker = make_tracker(
-        LONG_MESSAGE, intent="request_consultation", requested_slot="treatment_interest",
+        LONG_MESSAGE,
+        intent="request_consultation",
+        requested_slot="treatment_interest",
         entities=[{"entity": "person", "value": "David Kim"}],
     )
     slots = await run_form(tracker)
@@ -102,21 +112,23 @@ class InterleavingForm(ValidateLeadForm):
 
     async def extract_treatment_interest(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[str, Any]:
+    ) -> dict[str, Any]:
         await asyncio.sleep(0)
         self.seen.append((tracker.latest_message["text"], Turn.of(tracker).text))
         return await super().extract_treatment_interest(dispatcher, tracker, domain)
 
     async def extract_location(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[str, Any]:
+    ) -> dict[str, Any]:
         await asyncio.sleep(0)
         self.seen.append((tracker.latest_message["text"], Turn.of(tracker).text))
         return await super().extract_location(dispatcher, tracker, domain)
 
 
 @pytest.mark.asyncio
-async def test_concurrent_runs_on_one_action_instance_keep_their_own_turn(make_tracker: TrackerFactory) -> None:
+async def test_concurrent_runs_on_one_action_instance_keep_their_own_turn(
+    make_tracker: TrackerFactory,
+) -> None:
     """rasa-sdk runs every request on the same action object: runs that interleave must not
     read each other's message."""
     messages = [
@@ -136,10 +148,15 @@ async def test_concurrent_runs_on_one_action_instance_keep_their_own_turn(make_t
 
 # --- what a Turn reads -----------------------------------------------------------------------
 def test_an_entity_with_a_role_is_not_the_plain_entity(make_tracker: TrackerFactory) -> None:
-    turn = Turn(make_tracker("x", entities=[
-        {"entity": "person", "value": "Ana Torres", "role": "friend"},
-        {"entity": "person", "value": "Jo Smith"},
-    ]))
+    turn = Turn(
+        make_tracker(
+            "x",
+            entities=[
+                {"entity": "person", "value": "Ana Torres", "role": "friend"},
+                {"entity": "person", "value": "Jo Smith"},
+            ],
+        )
+    )
     assert turn.entity("person") == "Jo Smith"
     assert turn.entity("city") is None
 
@@ -163,17 +180,29 @@ def test_what_is_no_answer(
 
 
 def test_details_found_inside_a_message(make_tracker: TrackerFactory) -> None:
-    turn = Turn(make_tracker(
-        LONG_MESSAGE, intent="request_consultation", entities=[{"entity": "person", "value": "David Kim"}],
-    ))
+    turn = Turn(
+        make_tracker(
+            LONG_MESSAGE,
+            intent="request_consultation",
+            entities=[{"entity": "person", "value": "David Kim"}],
+        )
+    )
     assert turn.details == {"phone", "location", "treatment_interest", "full_name"}
     assert not turn.asks_for_the_consultation
 
 
-def test_a_message_that_answers_another_question_is_not_the_answer(make_tracker: TrackerFactory) -> None:
-    turn = Turn(make_tracker("culver city", requested_slot="treatment_interest", entities=[
-        {"entity": "city", "value": "Culver City", "start": 0, "end": 11},
-    ]))
+def test_a_message_that_answers_another_question_is_not_the_answer(
+    make_tracker: TrackerFactory,
+) -> None:
+    turn = Turn(
+        make_tracker(
+            "culver city",
+            requested_slot="treatment_interest",
+            entities=[
+                {"entity": "city", "value": "Culver City", "start": 0, "end": 11},
+            ],
+        )
+    )
     assert turn.details == {"location"}
     assert not turn.answers("treatment_interest")
     assert turn.or_whole_answer("treatment_interest", None) is None
@@ -196,15 +225,22 @@ def test_a_zip_code_outside_the_location_question(
 
 def test_the_city_after_in_or_near_wins(make_tracker: TrackerFactory) -> None:
     text = "ok cool, I'm near culver city"
-    turn = Turn(make_tracker(text, entities=[
-        {"entity": "city", "value": "Cool", "start": 3, "end": 7},
-        {"entity": "city", "value": "Culver City", "start": 18, "end": 29},
-    ]))
+    turn = Turn(
+        make_tracker(
+            text,
+            entities=[
+                {"entity": "city", "value": "Cool", "start": 3, "end": 7},
+                {"entity": "city", "value": "Culver City", "start": 18, "end": 29},
+            ],
+        )
+    )
     assert turn.city == "Culver City"
 
 
 def test_a_button_payload_gives_no_details_in_its_words(make_tracker: TrackerFactory) -> None:
-    turn = Turn(make_tracker('/inform{"antidepressants": "2+"}', requested_slot="antidepressants_tried"))
+    turn = Turn(
+        make_tracker('/inform{"antidepressants": "2+"}', requested_slot="antidepressants_tried")
+    )
     assert turn.is_button_payload
     assert turn.antidepressants_tried is None
     assert not turn.answers("antidepressants_tried")

@@ -10,6 +10,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
@@ -50,13 +51,14 @@ def database_url(tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
-    return Settings(
-        database_url=database_url,
-        secret_key="a-secret-key-for-tests-only-0123456789",
-        leads_service_token=SERVICE_TOKEN,
-        tracker_db_url=f"sqlite:///{tmp_path / 'tracker.db'}",
-        _env_file=None,
-    )
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "secret_key": "a-secret-key-for-tests-only-0123456789",
+        "leads_service_token": SERVICE_TOKEN,
+        "tracker_db_url": f"sqlite:///{tmp_path / 'tracker.db'}",
+        "_env_file": None,  # pydantic-settings' own argument: read no .env in tests
+    }
+    return Settings(**values)
 
 
 @pytest.fixture
@@ -112,7 +114,7 @@ def admin_headers(client: TestClient, session_factory: sessionmaker[Session]) ->
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
-def add_lead(client: TestClient, key: str, **overrides: object) -> dict[str, object]:
+def add_lead(client: TestClient, key: str, **overrides: object) -> dict[str, Any]:
     response = client.post("/api/leads", json=lead_body(**overrides), headers=service_headers(key))
     assert response.status_code == 201, response.text
     return response.json()

@@ -16,12 +16,29 @@ from clinic.contact import InvalidValue, parse_email, parse_phone
 from tests.api.conftest import lead_body
 
 PHONES = [
-    "(310) 555-0123", "310.555.0123", "+1 310 555 0123", "1-310-555-0123", "+44 20 7946 0958",
-    "12345", "555-0123", "(000) 555-0123", "310-555-01234567", "+999 1234 5678", "call me", "",
+    "(310) 555-0123",
+    "310.555.0123",
+    "+1 310 555 0123",
+    "1-310-555-0123",
+    "+44 20 7946 0958",
+    "12345",
+    "555-0123",
+    "(000) 555-0123",
+    "310-555-01234567",
+    "+999 1234 5678",
+    "call me",
+    "",
 ]
 EMAILS = [
-    "David.Kim@Example.COM", "<jo@example.com>", "jo@example.com.", "'ana@example.org'",
-    "dana.k@gmail", "no-at-sign.example.com", "a@b@c.com", "josé@example.com", "jo @example.com",
+    "David.Kim@Example.COM",
+    "<jo@example.com>",
+    "jo@example.com.",
+    "'ana@example.org'",
+    "dana.k@gmail",
+    "no-at-sign.example.com",
+    "a@b@c.com",
+    "josé@example.com",
+    "jo @example.com",
 ]
 
 
@@ -53,7 +70,8 @@ def test_an_email_is_accepted_by_both_or_by_neither(text: str) -> None:
 
 def test_the_cases_cover_both_outcomes() -> None:
     accepted = [
-        text for text in PHONES + EMAILS
+        text
+        for text in PHONES + EMAILS
         if _action_server(parse_phone, text) or _action_server(parse_email, text)
     ]
     assert 0 < len(accepted) < len(PHONES + EMAILS)

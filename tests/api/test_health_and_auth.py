@@ -14,7 +14,9 @@ def test_login_returns_bearer_token(client: TestClient, staff_headers: dict[str,
     assert response.status_code == 200
 
 
-def test_login_is_case_insensitive_on_email(client: TestClient, staff_headers: dict[str, str]) -> None:
+def test_login_is_case_insensitive_on_email(
+    client: TestClient, staff_headers: dict[str, str]
+) -> None:
     response = client.post(
         "/api/auth/token", data={"username": STAFF_EMAIL.upper(), "password": STAFF_PASSWORD}
     )
@@ -22,7 +24,9 @@ def test_login_is_case_insensitive_on_email(client: TestClient, staff_headers: d
     assert response.json()["token_type"] == "bearer"
 
 
-def test_wrong_password_is_401_with_clear_message(client: TestClient, staff_headers: dict[str, str]) -> None:
+def test_wrong_password_is_401_with_clear_message(
+    client: TestClient, staff_headers: dict[str, str]
+) -> None:
     response = client.post(
         "/api/auth/token", data={"username": STAFF_EMAIL, "password": "not the password"}
     )
@@ -41,7 +45,9 @@ def test_missing_form_fields_are_422_not_500(client: TestClient) -> None:
     assert any(error["field"] == "password" for error in response.json()["errors"])
 
 
-def test_password_is_stored_as_argon2_hash(client: TestClient, staff_headers: dict[str, str], session_factory) -> None:  # type: ignore[no-untyped-def]
+def test_password_is_stored_as_argon2_hash(
+    client: TestClient, staff_headers: dict[str, str], session_factory
+) -> None:
     from sqlalchemy import select
 
     from api.models import StaffUser
@@ -56,12 +62,16 @@ def test_password_is_stored_as_argon2_hash(client: TestClient, staff_headers: di
 def test_forged_token_is_rejected(client: TestClient) -> None:
     import jwt
 
-    forged = jwt.encode({"sub": "1"}, "not-the-secret-key-but-as-long-as-one-0123456789", algorithm="HS256")
+    forged = jwt.encode(
+        {"sub": "1"}, "not-the-secret-key-but-as-long-as-one-0123456789", algorithm="HS256"
+    )
     response = client.get("/api/leads", headers={"Authorization": f"Bearer {forged}"})
     assert response.status_code == 401
 
 
-def test_expired_token_is_rejected(client: TestClient, settings, staff_headers: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+def test_expired_token_is_rejected(
+    client: TestClient, settings, staff_headers: dict[str, str]
+) -> None:
     from api.core.security import create_access_token
 
     expired = create_access_token("1", settings.secret_key.get_secret_value(), -1)

@@ -5,7 +5,9 @@ from api.core.config import Settings
 from tests.api.conftest import lead_body, make_app, service_headers
 
 
-def test_create_lead_stores_normalised_contact_details(client: TestClient, staff_headers: dict[str, str]) -> None:
+def test_create_lead_stores_normalised_contact_details(
+    client: TestClient, staff_headers: dict[str, str]
+) -> None:
     response = client.post("/api/leads", json=lead_body(), headers=service_headers())
     assert response.status_code == 201, response.text
     lead = response.json()
@@ -33,17 +35,29 @@ def test_replay_with_same_key_returns_first_lead_and_stores_nothing_new(
     assert client.get("/api/leads", headers=staff_headers).json()["total"] == 1
 
 
-def test_different_visitors_store_different_leads(client: TestClient, staff_headers: dict[str, str]) -> None:
+def test_different_visitors_store_different_leads(
+    client: TestClient, staff_headers: dict[str, str]
+) -> None:
     client.post("/api/leads", json=lead_body(), headers=service_headers("key-0001"))
-    client.post("/api/leads", json=lead_body(phone="310-555-0111", email="other@example.com"), headers=service_headers("key-0002"))
+    client.post(
+        "/api/leads",
+        json=lead_body(phone="310-555-0111", email="other@example.com"),
+        headers=service_headers("key-0002"),
+    )
     assert client.get("/api/leads", headers=staff_headers).json()["total"] == 2
 
 
-def test_list_is_newest_first_and_paginated(client: TestClient, staff_headers: dict[str, str]) -> None:
+def test_list_is_newest_first_and_paginated(
+    client: TestClient, staff_headers: dict[str, str]
+) -> None:
     for index in range(3):
         client.post(
             "/api/leads",
-            json=lead_body(full_name=f"Visitor {index}", phone=f"310-555-01{index:02d}", email=f"v{index}@example.com"),
+            json=lead_body(
+                full_name=f"Visitor {index}",
+                phone=f"310-555-01{index:02d}",
+                email=f"v{index}@example.com",
+            ),
             headers=service_headers(f"key-{index:04d}"),
         )
     page = client.get("/api/leads?limit=2&offset=0", headers=staff_headers).json()
@@ -88,11 +102,13 @@ def test_unknown_lead_and_an_id_that_is_not_a_uuid_are_404(
     assert missing.json() == {"detail": "No lead with that id."}
     assert client.get("/api/leads/not-a-uuid", headers=staff_headers).status_code == 404
     # Only GET exists at the export's address: PATCH is not taken for a lead id.
-    assert client.patch("/api/leads/export.csv", json={"note": "x"},
-                        headers=staff_headers).status_code == 405
+    assert (
+        client.patch("/api/leads/export.csv", json={"note": "x"}, headers=staff_headers).status_code
+        == 405
+    )
 
 
-def _errors(response) -> str:  # type: ignore[no-untyped-def]
+def _errors(response) -> str:
     assert response.status_code == 422, response.text
     body = response.json()
     assert body["detail"] == "The request is not valid."
@@ -100,12 +116,16 @@ def _errors(response) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_invalid_phone_is_422_with_reason(client: TestClient) -> None:
-    message = _errors(client.post("/api/leads", json=lead_body(phone="12345"), headers=service_headers()))
+    message = _errors(
+        client.post("/api/leads", json=lead_body(phone="12345"), headers=service_headers())
+    )
     assert "phone" in message
 
 
 def test_invalid_email_is_422_with_reason(client: TestClient) -> None:
-    message = _errors(client.post("/api/leads", json=lead_body(email="david@"), headers=service_headers()))
+    message = _errors(
+        client.post("/api/leads", json=lead_body(email="david@"), headers=service_headers())
+    )
     assert "email" in message
 
 
@@ -130,17 +150,25 @@ def test_lead_without_consent_is_rejected(client: TestClient) -> None:
 
 
 def test_unknown_treatment_and_bad_zip_are_rejected(client: TestClient) -> None:
-    _errors(client.post("/api/leads", json=lead_body(treatment_interest="surgery"), headers=service_headers()))
+    _errors(
+        client.post(
+            "/api/leads", json=lead_body(treatment_interest="surgery"), headers=service_headers()
+        )
+    )
     _errors(client.post("/api/leads", json=lead_body(zip_code="9002"), headers=service_headers()))
 
 
 def test_unknown_fields_are_rejected(client: TestClient) -> None:
-    message = _errors(client.post("/api/leads", json=lead_body(status="scheduled"), headers=service_headers()))
+    message = _errors(
+        client.post("/api/leads", json=lead_body(status="scheduled"), headers=service_headers())
+    )
     assert "Extra inputs" in message
 
 
 def test_validation_errors_do_not_echo_contact_details(client: TestClient) -> None:
-    response = client.post("/api/leads", json=lead_body(phone="555-NOT-REAL"), headers=service_headers())
+    response = client.post(
+        "/api/leads", json=lead_body(phone="555-NOT-REAL"), headers=service_headers()
+    )
     assert response.status_code == 422
     assert "555-NOT-REAL" not in response.text
 
@@ -162,40 +190,74 @@ def test_oversized_body_is_413(client: TestClient) -> None:
     assert "larger than" in response.json()["detail"]
 
 
-def test_triage_and_consent_record_are_stored(client: TestClient, staff_headers: dict[str, str]) -> None:
+def test_triage_and_consent_record_are_stored(
+    client: TestClient, staff_headers: dict[str, str]
+) -> None:
     body = lead_body(
-        age_confirmed=True, antidepressants_tried="2+", preferred_contact_time="weekday evenings",
-        payment_method="insurance", consent_text_version="v1", consented_at="2026-11-26T17:00:00Z",
-        consent_call=True, consent_text=True, consent_email=False, in_service_area=True,
-        distance_miles=3.2, nearest_clinic="Los Angeles ketamine clinic", qualified=True,
-        urgent=True, suggested_consult="2+ antidepressants tried", utm_source="google",
-        utm_medium="cpc", utm_campaign="fall",
+        age_confirmed=True,
+        antidepressants_tried="2+",
+        preferred_contact_time="weekday evenings",
+        payment_method="insurance",
+        consent_text_version="v1",
+        consented_at="2026-11-26T17:00:00Z",
+        consent_call=True,
+        consent_text=True,
+        consent_email=False,
+        in_service_area=True,
+        distance_miles=3.2,
+        nearest_clinic="Los Angeles ketamine clinic",
+        qualified=True,
+        urgent=True,
+        suggested_consult="2+ antidepressants tried",
+        utm_source="google",
+        utm_medium="cpc",
+        utm_campaign="fall",
     )
     created = client.post("/api/leads", json=body, headers=service_headers()).json()
     stored = client.get(f"/api/leads/{created['id']}", headers=staff_headers).json()
-    for field in ("antidepressants_tried", "nearest_clinic", "qualified", "urgent", "utm_campaign", "distance_miles"):
+    for field in (
+        "antidepressants_tried",
+        "nearest_clinic",
+        "qualified",
+        "urgent",
+        "utm_campaign",
+        "distance_miles",
+    ):
         assert stored[field] == body[field]
     assert stored["consented_at"] == "2026-11-26T17:00:00Z"
 
 
 def test_consent_channel_needs_the_matching_contact(client: TestClient) -> None:
-    message = _errors(client.post(
-        "/api/leads", json=lead_body(email=None, consent_email=True), headers=service_headers()
-    ))
+    message = _errors(
+        client.post(
+            "/api/leads", json=lead_body(email=None, consent_email=True), headers=service_headers()
+        )
+    )
     assert "consent to email" in message
 
 
 def test_qualified_lead_must_be_adult_in_area(client: TestClient) -> None:
-    message = _errors(client.post(
-        "/api/leads", json=lead_body(qualified=True, age_confirmed=False, in_service_area=True),
-        headers=service_headers(),
-    ))
+    message = _errors(
+        client.post(
+            "/api/leads",
+            json=lead_body(qualified=True, age_confirmed=False, in_service_area=True),
+            headers=service_headers(),
+        )
+    )
     assert "qualified" in message
 
 
 def test_unknown_answer_options_are_rejected(client: TestClient) -> None:
-    _errors(client.post("/api/leads", json=lead_body(antidepressants_tried="3"), headers=service_headers()))
-    _errors(client.post("/api/leads", json=lead_body(payment_method="bitcoin"), headers=service_headers()))
+    _errors(
+        client.post(
+            "/api/leads", json=lead_body(antidepressants_tried="3"), headers=service_headers()
+        )
+    )
+    _errors(
+        client.post(
+            "/api/leads", json=lead_body(payment_method="bitcoin"), headers=service_headers()
+        )
+    )
 
 
 def test_returning_visitor_is_added_to_their_lead_not_duplicated(
@@ -204,7 +266,9 @@ def test_returning_visitor_is_added_to_their_lead_not_duplicated(
     first = client.post("/api/leads", json=lead_body(), headers=service_headers("key-first")).json()
     again = client.post(
         "/api/leads",
-        json=lead_body(conversation_id="conversation-2", email=None, treatment_interest="tms", urgent=True),
+        json=lead_body(
+            conversation_id="conversation-2", email=None, treatment_interest="tms", urgent=True
+        ),
         headers=service_headers("key-second"),
     )
     assert again.status_code == 200
@@ -213,18 +277,26 @@ def test_returning_visitor_is_added_to_their_lead_not_duplicated(
     assert again.json()["urgent"] is True
     assert again.json()["treatment_interest"] == "ketamine"  # the lead's own record is kept
     assert client.get("/api/leads", headers=staff_headers).json()["total"] == 1
-    replay = client.post("/api/leads", json=lead_body(email=None), headers=service_headers("key-second"))
+    replay = client.post(
+        "/api/leads", json=lead_body(email=None), headers=service_headers("key-second")
+    )
     assert replay.json()["repeat_contacts"] == 1
 
 
 def test_same_email_also_counts_as_the_same_visitor(client: TestClient) -> None:
-    first = client.post("/api/leads", json=lead_body(phone=None), headers=service_headers("key-aaaa")).json()
-    again = client.post("/api/leads", json=lead_body(phone="213-555-0100"), headers=service_headers("key-bbbb")).json()
+    first = client.post(
+        "/api/leads", json=lead_body(phone=None), headers=service_headers("key-aaaa")
+    ).json()
+    again = client.post(
+        "/api/leads", json=lead_body(phone="213-555-0100"), headers=service_headers("key-bbbb")
+    ).json()
     assert again["id"] == first["id"]
 
 
 def test_visitor_returning_after_30_days_is_a_new_lead(
-    client: TestClient, session_factory, staff_headers: dict[str, str]  # type: ignore[no-untyped-def]
+    client: TestClient,
+    session_factory,
+    staff_headers: dict[str, str],
 ) -> None:
     from datetime import timedelta
 
@@ -241,22 +313,34 @@ def test_visitor_returning_after_30_days_is_a_new_lead(
     assert client.get("/api/leads", headers=staff_headers).json()["total"] == 2
 
 
-def limited_client(settings: Settings, session_factory: sessionmaker[Session], rule: str) -> TestClient:
-    return TestClient(make_app(settings.model_copy(update={"lead_rate_limit": rule}), session_factory))
+def limited_client(
+    settings: Settings, session_factory: sessionmaker[Session], rule: str
+) -> TestClient:
+    return TestClient(
+        make_app(settings.model_copy(update={"lead_rate_limit": rule}), session_factory)
+    )
 
 
 def test_lead_creation_beyond_the_rate_limit_is_429_and_stores_nothing(
-    settings: Settings, session_factory: sessionmaker[Session], staff_headers: dict[str, str],
+    settings: Settings,
+    session_factory: sessionmaker[Session],
+    staff_headers: dict[str, str],
     client: TestClient,
 ) -> None:
     with limited_client(settings, session_factory, "3/minute") as limited:
         codes = [
-            limited.post("/api/leads", json=lead_body(phone=f"310-555-01{n:02d}", email=None),
-                         headers=service_headers(f"key-{n:04d}")).status_code
+            limited.post(
+                "/api/leads",
+                json=lead_body(phone=f"310-555-01{n:02d}", email=None),
+                headers=service_headers(f"key-{n:04d}"),
+            ).status_code
             for n in range(5)
         ]
-        refused = limited.post("/api/leads", json=lead_body(email=None, phone="310-555-0199"),
-                               headers=service_headers("key-0099"))
+        refused = limited.post(
+            "/api/leads",
+            json=lead_body(email=None, phone="310-555-0199"),
+            headers=service_headers("key-0099"),
+        )
     assert codes == [201, 201, 201, 429, 429]
     assert refused.status_code == 429
     assert "Too many leads" in refused.json()["detail"]
@@ -265,22 +349,40 @@ def test_lead_creation_beyond_the_rate_limit_is_429_and_stores_nothing(
 
 
 def test_requests_without_the_service_token_do_not_use_up_the_limit(
-    settings: Settings, session_factory: sessionmaker[Session],
+    settings: Settings,
+    session_factory: sessionmaker[Session],
 ) -> None:
     with limited_client(settings, session_factory, "1/minute") as limited:
         for _ in range(3):
-            assert limited.post("/api/leads", json=lead_body(),
-                                headers={"Idempotency-Key": "key-0001"}).status_code == 401
-        assert limited.post("/api/leads", json=lead_body(),
-                            headers=service_headers()).status_code == 201
+            assert (
+                limited.post(
+                    "/api/leads", json=lead_body(), headers={"Idempotency-Key": "key-0001"}
+                ).status_code
+                == 401
+            )
+        assert (
+            limited.post("/api/leads", json=lead_body(), headers=service_headers()).status_code
+            == 201
+        )
 
 
-def test_nul_characters_are_refused_not_stored(client: TestClient, staff_headers: dict[str, str]) -> None:
+def test_nul_characters_are_refused_not_stored(
+    client: TestClient, staff_headers: dict[str, str]
+) -> None:
     # PostgreSQL cannot store NUL in text: found by schemathesis as a 500 on PostgreSQL.
-    assert client.post("/api/leads", json=lead_body(full_name="David\x00Kim"),
-                       headers=service_headers()).status_code == 422
-    assert client.get("/api/leads", params={"q": "Da\x00vid"}, headers=staff_headers).status_code == 422
-    login = client.post("/api/auth/token", data={"username": "front\x00desk@clinic.example",
-                                                 "password": "whatever it is"})
+    assert (
+        client.post(
+            "/api/leads", json=lead_body(full_name="David\x00Kim"), headers=service_headers()
+        ).status_code
+        == 422
+    )
+    assert (
+        client.get("/api/leads", params={"q": "Da\x00vid"}, headers=staff_headers).status_code
+        == 422
+    )
+    login = client.post(
+        "/api/auth/token",
+        data={"username": "front\x00desk@clinic.example", "password": "whatever it is"},
+    )
     assert login.status_code == 401
     assert client.get("/api/leads", headers=staff_headers).json()["total"] == 0

@@ -1,4 +1,3 @@
-
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, inspect

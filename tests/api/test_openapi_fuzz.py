@@ -9,13 +9,14 @@ from collections.abc import Iterator
 import pytest
 import schemathesis
 from fastapi import FastAPI
-from hypothesis import HealthCheck, settings as hypothesis_settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from schemathesis.specs.openapi.checks import allow_header_conformance, positive_data_acceptance
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.core.config import Settings
-from api.models import StaffRole
 from api.core.security import create_access_token
+from api.models import StaffRole
 from api.store.staff import upsert_staff_user
 from tests.api.conftest import SERVICE_TOKEN, make_app
 
@@ -26,15 +27,17 @@ def fuzzed_app(settings: Settings, session_factory: sessionmaker[Session]) -> It
     settings = settings.model_copy(update={"lead_rate_limit": "100000/minute"})
     app = make_app(settings, session_factory)
     with session_factory() as session:
-        admin, _created = upsert_staff_user(session, "admin@clinic.example", "fuzzing admin passphrase",
-                                  StaffRole.admin)
+        admin, _created = upsert_staff_user(
+            session, "admin@clinic.example", "fuzzing admin passphrase", StaffRole.admin
+        )
         app.state.admin_token = create_access_token(
-            str(admin.id), settings.secret_key.get_secret_value(), 60)
+            str(admin.id), settings.secret_key.get_secret_value(), 60
+        )
     yield app
 
 
 @pytest.fixture
-def api_schema(fuzzed_app: FastAPI):  # type: ignore[no-untyped-def]
+def api_schema(fuzzed_app: FastAPI):
     return schemathesis.openapi.from_asgi("/openapi.json", fuzzed_app)
 
 
@@ -44,10 +47,18 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 @schema.parametrize()
 # Derandomized: the same cases on every run, so CI stays repeatable; to explore further, run
 # this file with more examples (or without derandomize) by hand after changing the API.
-@hypothesis_settings(max_examples=60, deadline=None, derandomize=True, database=None,
-                     suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                            HealthCheck.too_slow, HealthCheck.filter_too_much])
-def test_no_server_error_and_answers_match_the_schema(case, fuzzed_app: FastAPI) -> None:  # type: ignore[no-untyped-def]
+@hypothesis_settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
+)
+def test_no_server_error_and_answers_match_the_schema(case, fuzzed_app: FastAPI) -> None:
     if case.operation.method.upper() == "POST" and case.operation.path == "/api/leads":
         token = SERVICE_TOKEN
     else:

@@ -28,9 +28,14 @@ def test_page_shows_the_clinic_from_its_profile(client: TestClient, settings: Se
     assert "googleapis" not in html and "cdn" not in html.lower()
 
 
-def test_page_follows_an_edited_profile(client: TestClient, settings: Settings, tmp_path: Path) -> None:
-    profile = (ROOT / "clinic" / "profile.yml").read_text().replace(
-        "name: Bespoke Treatment", "name: Harbor <Mind> Clinic")
+def test_page_follows_an_edited_profile(
+    client: TestClient, settings: Settings, tmp_path: Path
+) -> None:
+    profile = (
+        (ROOT / "clinic" / "profile.yml")
+        .read_text()
+        .replace("name: Bespoke Treatment", "name: Harbor <Mind> Clinic")
+    )
     settings.clinic_profile_path = tmp_path / "profile.yml"
     settings.clinic_profile_path.write_text(profile)
     html = client.get("/").text

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import threading
+from collections.abc import Iterator
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -17,8 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.core.config import Settings
 from api.core.db import make_engine
-from api.store.leads import purge_older_than
 from api.models import Lead, utcnow
+from api.store.leads import purge_older_than
 from tests.api.conftest import STAFF_EMAIL, add_lead, lead_body, service_headers
 
 URGENT = {"urgent": True}
@@ -31,25 +32,59 @@ def _leads(client: TestClient, headers: dict[str, str], query: str = "") -> dict
     return response.json()
 
 
-def test_list_puts_urgent_first_and_filters(client: TestClient, staff_headers: dict[str, str]) -> None:
-    add_lead(client, "lead-key-1", full_name="Ann Older", phone="(213) 555-0101", email="ann@example.com")
-    add_lead(client, "lead-key-2", full_name="Bo Urgent", phone="(213) 555-0102", email="bo@example.com",
-             treatment_interest="tms", **URGENT)
-    add_lead(client, "lead-key-3", full_name="Cy Newest", phone="(213) 555-0103", email="cy@example.com",
-             **QUALIFIED)
+def test_list_puts_urgent_first_and_filters(
+    client: TestClient, staff_headers: dict[str, str]
+) -> None:
+    add_lead(
+        client, "lead-key-1", full_name="Ann Older", phone="(213) 555-0101", email="ann@example.com"
+    )
+    add_lead(
+        client,
+        "lead-key-2",
+        full_name="Bo Urgent",
+        phone="(213) 555-0102",
+        email="bo@example.com",
+        treatment_interest="tms",
+        **URGENT,
+    )
+    add_lead(
+        client,
+        "lead-key-3",
+        full_name="Cy Newest",
+        phone="(213) 555-0103",
+        email="cy@example.com",
+        **QUALIFIED,
+    )
     names = [lead["full_name"] for lead in _leads(client, staff_headers)["items"]]
     assert names == ["Bo Urgent", "Cy Newest", "Ann Older"]
-    assert [l["full_name"] for l in _leads(client, staff_headers, "urgent=true")["items"]] == ["Bo Urgent"]
-    assert [l["full_name"] for l in _leads(client, staff_headers, "qualified=true")["items"]] == ["Cy Newest"]
-    assert [l["full_name"] for l in _leads(client, staff_headers, "treatment=tms")["items"]] == ["Bo Urgent"]
-    assert [l["full_name"] for l in _leads(client, staff_headers, "q=555-0101")["items"]] == ["Ann Older"]
-    assert [l["full_name"] for l in _leads(client, staff_headers, "q=CY@EXAMPLE")["items"]] == ["Cy Newest"]
-    assert [l["full_name"] for l in _leads(client, staff_headers, "q=bo urg")["items"]] == ["Bo Urgent"]
+    assert [
+        lead["full_name"] for lead in _leads(client, staff_headers, "urgent=true")["items"]
+    ] == ["Bo Urgent"]
+    assert [
+        lead["full_name"] for lead in _leads(client, staff_headers, "qualified=true")["items"]
+    ] == ["Cy Newest"]
+    assert [
+        lead["full_name"] for lead in _leads(client, staff_headers, "treatment=tms")["items"]
+    ] == ["Bo Urgent"]
+    assert [lead["full_name"] for lead in _leads(client, staff_headers, "q=555-0101")["items"]] == [
+        "Ann Older"
+    ]
+    assert [
+        lead["full_name"] for lead in _leads(client, staff_headers, "q=CY@EXAMPLE")["items"]
+    ] == ["Cy Newest"]
+    assert [lead["full_name"] for lead in _leads(client, staff_headers, "q=bo urg")["items"]] == [
+        "Bo Urgent"
+    ]
     today = utcnow().date()
     assert _leads(client, staff_headers, f"since={today}&until={today}")["total"] == 3
     assert _leads(client, staff_headers, f"until={today - timedelta(days=1)}")["total"] == 0
     assert _leads(client, staff_headers)["counts"] == {
-        "new": 3, "contacted": 0, "scheduled": 0, "closed": 0, "not_a_fit": 0}
+        "new": 3,
+        "contacted": 0,
+        "scheduled": 0,
+        "closed": 0,
+        "not_a_fit": 0,
+    }
 
 
 def test_bad_filters_are_422(client: TestClient, staff_headers: dict[str, str]) -> None:
@@ -62,14 +97,21 @@ def test_status_change_and_note_are_recorded_with_who_and_when(
 ) -> None:
     lead = add_lead(client, "lead-key-1")
     url = f"/api/leads/{lead['id']}"
-    changed = client.patch(url, json={"status": "contacted", "note": "Left a voicemail."},
-                           headers=staff_headers)
+    changed = client.patch(
+        url, json={"status": "contacted", "note": "Left a voicemail."}, headers=staff_headers
+    )
     assert changed.status_code == 200, changed.text
     [event] = changed.json()["events"]
     assert (event["staff_email"], event["from_status"], event["to_status"], event["note"]) == (
-        STAFF_EMAIL, "new", "contacted", "Left a voicemail.")
+        STAFF_EMAIL,
+        "new",
+        "contacted",
+        "Left a voicemail.",
+    )
     assert changed.json()["status"] == "contacted"
-    note_only = client.patch(url, json={"note": "Called back, booked Tuesday."}, headers=staff_headers)
+    note_only = client.patch(
+        url, json={"note": "Called back, booked Tuesday."}, headers=staff_headers
+    )
     assert [e["to_status"] for e in note_only.json()["events"]] == ["contacted", None]
     assert _leads(client, staff_headers, "status=contacted")["total"] == 1
 
@@ -82,15 +124,26 @@ def test_bad_updates_are_refused_clearly(client: TestClient, staff_headers: dict
     assert empty.status_code == 422 and "status, a note" in empty.text
     assert client.patch(url, json={"status": "closed"}).status_code == 401
     missing = "/api/leads/00000000-0000-0000-0000-000000000000"
-    assert client.patch(missing, json={"status": "closed"}, headers=staff_headers).status_code == 404
+    assert (
+        client.patch(missing, json={"status": "closed"}, headers=staff_headers).status_code == 404
+    )
 
 
 def test_export_is_for_admins_only_and_audited(
-    client: TestClient, staff_headers: dict[str, str], admin_headers: dict[str, str],
+    client: TestClient,
+    staff_headers: dict[str, str],
+    admin_headers: dict[str, str],
     session_factory: sessionmaker[Session],
 ) -> None:
-    add_lead(client, "lead-key-1", full_name="=HYPERLINK(\"http://evil.example\") Smith")
-    add_lead(client, "lead-key-2", full_name="Ann Other", phone="(213) 555-0109", email="ann@example.com", **URGENT)
+    add_lead(client, "lead-key-1", full_name='=HYPERLINK("http://evil.example") Smith')
+    add_lead(
+        client,
+        "lead-key-2",
+        full_name="Ann Other",
+        phone="(213) 555-0109",
+        email="ann@example.com",
+        **URGENT,
+    )
     forbidden = client.get("/api/leads/export.csv", headers=staff_headers)
     assert forbidden.status_code == 403 and "admin" in forbidden.json()["detail"]
     response = client.get("/api/leads/export.csv?urgent=false", headers=admin_headers)
@@ -102,26 +155,38 @@ def test_export_is_for_admins_only_and_audited(
     assert ("admin@clinic.example", "export", "1 of 1 leads; urgent=False") in actions
 
 
-def test_viewing_a_lead_is_audited(client: TestClient, staff_headers: dict[str, str],
-                                   session_factory: sessionmaker[Session]) -> None:
+def test_viewing_a_lead_is_audited(
+    client: TestClient, staff_headers: dict[str, str], session_factory: sessionmaker[Session]
+) -> None:
     lead = add_lead(client, "lead-key-1")
     assert client.get(f"/api/leads/{lead['id']}", headers=staff_headers).status_code == 200
     with session_factory() as session:
-        rows = session.execute(text("SELECT actor, action, target FROM audit_log")).all()
-    assert (STAFF_EMAIL, "view_lead", lead["id"].replace("-", "")) in rows or \
-        (STAFF_EMAIL, "view_lead", lead["id"]) in rows
+        rows = [
+            tuple(row)
+            for row in session.execute(text("SELECT actor, action, target FROM audit_log"))
+        ]
+    assert (STAFF_EMAIL, "view_lead", lead["id"].replace("-", "")) in rows or (
+        STAFF_EMAIL,
+        "view_lead",
+        lead["id"],
+    ) in rows
     assert any(action == "login" for _, action, _ in rows)
 
 
-def test_repeated_failed_logins_are_throttled(client: TestClient, staff_headers: dict[str, str],
-                                              settings: Settings) -> None:
+def test_repeated_failed_logins_are_throttled(
+    client: TestClient, staff_headers: dict[str, str], settings: Settings
+) -> None:
     for _ in range(settings.login_max_failures):
         wrong = client.post("/api/auth/token", data={"username": STAFF_EMAIL, "password": "nope"})
         assert wrong.status_code == 401
-    locked = client.post("/api/auth/token",
-                         data={"username": STAFF_EMAIL, "password": "correct horse battery staple"})
+    locked = client.post(
+        "/api/auth/token",
+        data={"username": STAFF_EMAIL, "password": "correct horse battery staple"},
+    )
     assert locked.status_code == 429 and "Too many failed logins" in locked.json()["detail"]
-    other = client.post("/api/auth/token", data={"username": "someone@clinic.example", "password": "x"})
+    other = client.post(
+        "/api/auth/token", data={"username": "someone@clinic.example", "password": "x"}
+    )
     assert other.status_code == 401  # only the attacked account is locked
 
 
@@ -133,22 +198,42 @@ def test_stats_count_days_funnel_shares_and_faq_topics(
     client.patch(f"/api/leads/{first['id']}", json={"status": "scheduled"}, headers=staff_headers)
     engine = make_engine(settings.tracker_db_url)
     with engine.begin() as connection:
-        connection.execute(text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, "
-                                "type_name TEXT, timestamp REAL, intent_name TEXT, data TEXT)"))
+        connection.execute(
+            text(
+                "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, "
+                "type_name TEXT, timestamp REAL, intent_name TEXT, data TEXT)"
+            )
+        )
         for topic in ("faq/ketamine_cost", "faq/ketamine_cost", "faq/what_is_tms"):
-            data = {"text": "q", "parse_data": {"response_selector": {"faq": {"response": {
-                "intent_response_key": topic}}}}}
-            connection.execute(text("INSERT INTO events (sender_id, type_name, timestamp, intent_name, data) "
-                                    "VALUES ('c', 'user', :t, 'faq', :d)"),
-                               {"t": utcnow().timestamp(), "d": json.dumps(data)})
+            data = {
+                "text": "q",
+                "parse_data": {
+                    "response_selector": {"faq": {"response": {"intent_response_key": topic}}}
+                },
+            }
+            connection.execute(
+                text(
+                    "INSERT INTO events (sender_id, type_name, timestamp, intent_name, data) "
+                    "VALUES ('c', 'user', :t, 'faq', :d)"
+                ),
+                {"t": utcnow().timestamp(), "d": json.dumps(data)},
+            )
     engine.dispose()
     stats = client.get("/api/stats", headers=staff_headers).json()
-    assert stats["total"] == 2 and stats["per_day"][-1]["leads"] == 2 and len(stats["per_day"]) == 30
-    assert stats["funnel"] == [{"status": "new", "leads": 2}, {"status": "contacted", "leads": 1},
-                               {"status": "scheduled", "leads": 1}, {"status": "closed", "leads": 0}]
+    assert (
+        stats["total"] == 2 and stats["per_day"][-1]["leads"] == 2 and len(stats["per_day"]) == 30
+    )
+    assert stats["funnel"] == [
+        {"status": "new", "leads": 2},
+        {"status": "contacted", "leads": 1},
+        {"status": "scheduled", "leads": 1},
+        {"status": "closed", "leads": 0},
+    ]
     assert (stats["share_qualified"], stats["share_urgent"]) == (0.5, 0.5)
-    assert stats["top_faq_topics"] == [{"topic": "ketamine_cost", "asked": 2},
-                                       {"topic": "what_is_tms", "asked": 1}]
+    assert stats["top_faq_topics"] == [
+        {"topic": "ketamine_cost", "asked": 2},
+        {"topic": "what_is_tms", "asked": 1},
+    ]
     assert client.get("/api/stats").status_code == 401
 
 
@@ -166,7 +251,7 @@ class _Hook(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def webhook(settings: Settings) -> str:
+def webhook(settings: Settings) -> Iterator[str]:
     server = HTTPServer(("127.0.0.1", 0), _Hook)
     _Hook.received = []
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -178,8 +263,14 @@ def webhook(settings: Settings) -> str:
 def test_urgent_lead_notifies_staff_with_a_link_only(client: TestClient, webhook: str) -> None:
     add_lead(client, "lead-key-1")  # not urgent: nothing sent
     assert _Hook.received == []
-    lead = add_lead(client, "lead-key-2", full_name="Priya Raman", phone="(213) 555-0166",
-                    email="priya@example.com", **URGENT)
+    lead = add_lead(
+        client,
+        "lead-key-2",
+        full_name="Priya Raman",
+        phone="(213) 555-0166",
+        email="priya@example.com",
+        **URGENT,
+    )
     [message] = _Hook.received
     assert message["link"].endswith(f"/staff/leads/{lead['id']}")
     sent = json.dumps(message)
@@ -191,6 +282,7 @@ def test_urgent_lead_notifies_staff_with_a_link_only(client: TestClient, webhook
 
 def test_urgent_email_goes_through_smtp(settings: Settings) -> None:
     import uuid
+
     from aiosmtpd.controller import Controller
 
     from api.store.notify import notify_urgent_lead
@@ -227,20 +319,33 @@ def test_urgent_email_goes_through_smtp(settings: Settings) -> None:
 def test_purge_deletes_old_leads_and_old_conversations(
     client: TestClient, settings: Settings, session_factory: sessionmaker[Session]
 ) -> None:
-    old, recent = add_lead(client, "lead-key-1"), add_lead(client, "lead-key-2", phone="(213) 555-0155", email="r@example.com")
+    old, recent = (
+        add_lead(client, "lead-key-1"),
+        add_lead(client, "lead-key-2", phone="(213) 555-0155", email="r@example.com"),
+    )
     with session_factory() as session:
-        session.execute(update(Lead).where(Lead.full_name == "David Kim",
-                                           Lead.email == "david.kim@example.com")
-                        .values(created_at=utcnow() - timedelta(days=400)))
+        session.execute(
+            update(Lead)
+            .where(Lead.full_name == "David Kim", Lead.email == "david.kim@example.com")
+            .values(created_at=utcnow() - timedelta(days=400))
+        )
         session.commit()
     engine = make_engine(settings.tracker_db_url)
     with engine.begin() as connection:
-        connection.execute(text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, "
-                                "type_name TEXT, timestamp REAL, intent_name TEXT, data TEXT)"))
+        connection.execute(
+            text(
+                "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, "
+                "type_name TEXT, timestamp REAL, intent_name TEXT, data TEXT)"
+            )
+        )
         for age in (400, 399, 2):
-            connection.execute(text("INSERT INTO events (sender_id, type_name, timestamp, data) "
-                                    "VALUES ('c', 'user', :t, '{}')"),
-                               {"t": (utcnow() - timedelta(days=age)).timestamp()})
+            connection.execute(
+                text(
+                    "INSERT INTO events (sender_id, type_name, timestamp, data) "
+                    "VALUES ('c', 'user', :t, '{}')"
+                ),
+                {"t": (utcnow() - timedelta(days=age)).timestamp()},
+            )
     engine.dispose()
     with session_factory() as session:
         assert purge_older_than(session, settings.tracker_db_url, 365) == (1, 2)
@@ -248,9 +353,13 @@ def test_purge_deletes_old_leads_and_old_conversations(
     assert len(remaining) == 1 and old["id"] != recent["id"]
 
 
-def test_a_returning_visitor_turning_urgent_is_notified_once(client: TestClient, webhook: str) -> None:
+def test_a_returning_visitor_turning_urgent_is_notified_once(
+    client: TestClient, webhook: str
+) -> None:
     add_lead(client, "lead-key-1")
-    again = client.post("/api/leads", json=lead_body(urgent=True), headers=service_headers("lead-key-2"))
+    again = client.post(
+        "/api/leads", json=lead_body(urgent=True), headers=service_headers("lead-key-2")
+    )
     assert again.status_code == 200 and again.json()["urgent"] is True
     assert len(_Hook.received) == 1
     client.post("/api/leads", json=lead_body(urgent=True), headers=service_headers("lead-key-3"))

@@ -14,9 +14,10 @@ from api.store.staff import upsert_staff_user
 from tests.api.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, STAFF_EMAIL, STAFF_PASSWORD, add_lead
 
 
-def log_in(client: TestClient, email: str = STAFF_EMAIL, password: str = STAFF_PASSWORD):  # type: ignore[no-untyped-def]
-    return client.post("/staff/login", data={"email": email, "password": password},
-                       follow_redirects=False)
+def log_in(client: TestClient, email: str = STAFF_EMAIL, password: str = STAFF_PASSWORD):
+    return client.post(
+        "/staff/login", data={"email": email, "password": password}, follow_redirects=False
+    )
 
 
 def csrf_of(html: str) -> str:
@@ -34,7 +35,9 @@ def test_pages_need_a_login_and_the_cookie_is_protected(
 ) -> None:
     accounts(session_factory)
     anonymous = client.get("/staff", follow_redirects=False)
-    assert anonymous.status_code == 303 and anonymous.headers["location"] == "/staff/login?next=/staff"
+    assert (
+        anonymous.status_code == 303 and anonymous.headers["location"] == "/staff/login?next=/staff"
+    )
     wrong = log_in(client, password="wrong password")
     assert wrong.status_code == 401 and "Incorrect email or password" in wrong.text
     ok = log_in(client)
@@ -44,21 +47,33 @@ def test_pages_need_a_login_and_the_cookie_is_protected(
     page = client.get("/staff")
     assert page.status_code == 200 and "Leads" in page.text and STAFF_EMAIL in page.text
     headers = page.headers
-    assert headers["x-frame-options"] == "DENY" and "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert (
+        headers["x-frame-options"] == "DENY"
+        and "frame-ancestors 'none'" in headers["content-security-policy"]
+    )
     assert headers["cache-control"] == "no-store"
 
 
-def test_login_redirects_back_but_never_off_site(client: TestClient, session_factory: sessionmaker[Session]) -> None:
+def test_login_redirects_back_but_never_off_site(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
     accounts(session_factory)
-    for target, expected in (("/staff/summary", "/staff/summary"), ("https://evil.example", "/staff"),
-                             ("//evil.example", "/staff")):
-        response = client.post("/staff/login", follow_redirects=False, data={
-            "email": STAFF_EMAIL, "password": STAFF_PASSWORD, "next": target})
+    for target, expected in (
+        ("/staff/summary", "/staff/summary"),
+        ("https://evil.example", "/staff"),
+        ("//evil.example", "/staff"),
+    ):
+        response = client.post(
+            "/staff/login",
+            follow_redirects=False,
+            data={"email": STAFF_EMAIL, "password": STAFF_PASSWORD, "next": target},
+        )
         assert response.headers["location"] == expected
 
 
-def test_session_ends_after_inactivity(client: TestClient, settings: Settings,
-                                       session_factory: sessionmaker[Session]) -> None:
+def test_session_ends_after_inactivity(
+    client: TestClient, settings: Settings, session_factory: sessionmaker[Session]
+) -> None:
     accounts(session_factory)
     expired = sessions.issue(1, settings.secret_key.get_secret_value(), idle_minutes=-1)
     client.cookies.set(sessions.COOKIE, expired, path="/staff")
@@ -68,24 +83,35 @@ def test_session_ends_after_inactivity(client: TestClient, settings: Settings,
     assert client.get("/staff", follow_redirects=False).status_code == 303
 
 
-def test_forms_need_the_csrf_token(client: TestClient, session_factory: sessionmaker[Session]) -> None:
+def test_forms_need_the_csrf_token(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
     accounts(session_factory)
     lead = add_lead(client, "lead-key-1")
     log_in(client)
     page = client.get(f"/staff/leads/{lead['id']}")
     refused = client.post(f"/staff/leads/{lead['id']}", data={"status": "closed", "csrf": "0" * 64})
     assert refused.status_code == 403 and "reload the page" in refused.json()["detail"]
-    done = client.post(f"/staff/leads/{lead['id']}", follow_redirects=False,
-                       data={"status": "contacted", "note": "Spoke to her.", "csrf": csrf_of(page.text)})
+    done = client.post(
+        f"/staff/leads/{lead['id']}",
+        follow_redirects=False,
+        data={"status": "contacted", "note": "Spoke to her.", "csrf": csrf_of(page.text)},
+    )
     assert done.status_code == 303
     again = client.get(f"/staff/leads/{lead['id']}").text
     assert "Status: contacted" in again and "Spoke to her." in again and STAFF_EMAIL in again
 
 
-def test_visitor_text_is_shown_as_text(client: TestClient, session_factory: sessionmaker[Session]) -> None:
+def test_visitor_text_is_shown_as_text(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
     accounts(session_factory)
-    lead = add_lead(client, "lead-key-1", full_name="<script>alert(1)</script> Doe",
-                    preferred_contact_time="<img src=x onerror=alert(2)>")
+    lead = add_lead(
+        client,
+        "lead-key-1",
+        full_name="<script>alert(1)</script> Doe",
+        preferred_contact_time="<img src=x onerror=alert(2)>",
+    )
     log_in(client)
     for url in ("/staff", f"/staff/leads/{lead['id']}"):
         html = client.get(url).text
@@ -93,7 +119,9 @@ def test_visitor_text_is_shown_as_text(client: TestClient, session_factory: sess
     assert "<img src=x" not in client.get(f"/staff/leads/{lead['id']}").text
 
 
-def test_staff_cannot_act_as_admin(client: TestClient, session_factory: sessionmaker[Session]) -> None:
+def test_staff_cannot_act_as_admin(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
     accounts(session_factory)
     log_in(client)
     page = client.get("/staff").text
@@ -101,8 +129,10 @@ def test_staff_cannot_act_as_admin(client: TestClient, session_factory: sessionm
     for url in ("/staff/export.csv", "/staff/audit", "/staff/users"):
         assert client.get(url).status_code == 403
     csrf = csrf_of(page)
-    made = client.post("/staff/users", data={"email": "x@clinic.example", "password": "a" * 20,
-                                             "role": "admin", "csrf": csrf})
+    made = client.post(
+        "/staff/users",
+        data={"email": "x@clinic.example", "password": "a" * 20, "role": "admin", "csrf": csrf},
+    )
     assert made.status_code == 403
 
 
@@ -119,16 +149,32 @@ def test_admin_exports_reads_the_audit_log_and_manages_accounts(
     audit_page = client.get("/staff/audit").text
     assert "export" in audit_page and "login" in audit_page
     users = client.get("/staff/users").text
-    weak = client.post("/staff/users", data={"email": "new@clinic.example", "password": "short",
-                                             "role": "staff", "csrf": csrf_of(users)})
+    weak = client.post(
+        "/staff/users",
+        data={
+            "email": "new@clinic.example",
+            "password": "short",
+            "role": "staff",
+            "csrf": csrf_of(users),
+        },
+    )
     assert weak.status_code == 422 and "at least 12" in weak.text
-    made = client.post("/staff/users", follow_redirects=False, data={
-        "email": "new@clinic.example", "password": "a long enough password", "role": "staff",
-        "csrf": csrf_of(users)})
+    made = client.post(
+        "/staff/users",
+        follow_redirects=False,
+        data={
+            "email": "new@clinic.example",
+            "password": "a long enough password",
+            "role": "staff",
+            "csrf": csrf_of(users),
+        },
+    )
     assert made.status_code == 303 and "new@clinic.example" in client.get("/staff/users").text
 
 
-def test_summary_page_draws_its_chart(client: TestClient, session_factory: sessionmaker[Session]) -> None:
+def test_summary_page_draws_its_chart(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
     accounts(session_factory)
     add_lead(client, "lead-key-1")
     log_in(client)
@@ -136,7 +182,9 @@ def test_summary_page_draws_its_chart(client: TestClient, session_factory: sessi
     assert "<svg" in html and html.count("<rect") == 30 and "1 leads" in html
 
 
-def test_logout_ends_the_session(client: TestClient, session_factory: sessionmaker[Session]) -> None:
+def test_logout_ends_the_session(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
     accounts(session_factory)
     log_in(client)
     csrf = csrf_of(client.get("/staff").text)

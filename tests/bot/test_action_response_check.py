@@ -12,10 +12,16 @@ from rasa.utils.endpoints import EndpointConfig
 
 from bot import action_response_check
 
-GOOD = {"events": [{"event": "slot", "name": "phone", "value": "+13105550144"}],
-        "responses": [{"response": "utter_ask_email"}]}
-BAD = [{"events": "not a list"}, {"events": [{"no_event_key": 1}]},
-       {"events": [{"event": 7}]}, {"responses": "utter_ask_email"}]
+GOOD = {
+    "events": [{"event": "slot", "name": "phone", "value": "+13105550144"}],
+    "responses": [{"response": "utter_ask_email"}],
+}
+BAD: list[dict[str, Any]] = [
+    {"events": "not a list"},
+    {"events": [{"no_event_key": 1}]},
+    {"events": [{"event": 7}]},
+    {"responses": "utter_ask_email"},
+]
 
 
 def _outcome(check: Any, result: dict[str, Any]) -> tuple[bool, str]:
@@ -29,7 +35,8 @@ def _outcome(check: Any, result: dict[str, Any]) -> tuple[bool, str]:
 @pytest.mark.parametrize("result", [GOOD, *BAD])
 def test_same_verdict_and_message_as_rasa(result: dict[str, Any]) -> None:
     assert _outcome(action_response_check._validate_action_result, result) == _outcome(
-        action_response_check._ORIGINAL, result)
+        action_response_check._ORIGINAL, result
+    )
 
 
 def test_bad_answers_are_refused() -> None:
@@ -44,4 +51,4 @@ def test_install_replaces_the_check() -> None:
         action_response_check.install()
         assert RemoteAction._validate_action_result is action_response_check._validate_action_result
     finally:
-        RemoteAction._validate_action_result = original  # type: ignore[method-assign]
+        RemoteAction._validate_action_result = original

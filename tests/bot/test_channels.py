@@ -12,7 +12,9 @@ from clinic.log_safety import conversation_ref
 
 def test_origins_are_read_from_a_comma_separated_setting() -> None:
     assert parse_origins("http://localhost:8000, https://clinic.example/ ,") == [
-        "http://localhost:8000", "https://clinic.example"]
+        "http://localhost:8000",
+        "https://clinic.example",
+    ]
     assert parse_origins(None) == []
 
 
@@ -31,7 +33,8 @@ def test_ids_the_server_did_not_issue_are_replaced_by_random_ones() -> None:
 def test_channels_keep_rasas_names_and_read_their_origins() -> None:
     rest = SiteRestInput.from_credentials({"allowed_origins": "https://clinic.example"})
     socket = SiteSocketIOInput.from_credentials(
-        {"allowed_origins": "https://clinic.example", "session_persistence": True})
+        {"allowed_origins": "https://clinic.example", "session_persistence": True}
+    )
     assert (rest.name(), socket.name()) == ("rest", "socketio")
     assert rest.allowed_origins == socket.allowed_origins == ["https://clinic.example"]
     assert socket.session_persistence is True
@@ -46,7 +49,10 @@ async def test_a_failing_turn_is_logged_without_the_visitors_words(
 
     guarded = SiteRestInput([])._guard(failing)
     with caplog.at_level(logging.ERROR):
-        await guarded(UserMessage("I'm Noor, call me on 310-555-0144", CollectingOutputChannel(),
-                                  "conversation-7"))
+        await guarded(
+            UserMessage(
+                "I'm Noor, call me on 310-555-0144", CollectingOutputChannel(), "conversation-7"
+            )
+        )
     assert "A turn failed in conversation " + conversation_ref("conversation-7") in caplog.text
     assert "310-555-0144" not in caplog.text and "Noor" not in caplog.text

@@ -12,8 +12,18 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 MIN_EXAMPLES = 15
 # Claims from the clinic's marketing that the answers must never repeat.
-BANNED = [r"85\s*%", r"85 percent", r"no side effects", r"non-?addictive", r"\bcures?\b",
-          r"guarantee", r"success rate", r"phenomenal", r"first go-to", r"nearly immediate"]
+BANNED = [
+    r"85\s*%",
+    r"85 percent",
+    r"no side effects",
+    r"non-?addictive",
+    r"\bcures?\b",
+    r"guarantee",
+    r"success rate",
+    r"phenomenal",
+    r"first go-to",
+    r"nearly immediate",
+]
 
 
 def _yaml_files(folder: str) -> list[Path]:
@@ -25,7 +35,9 @@ def _faq_examples() -> dict[str, list[str]]:
     for path in _yaml_files("data/nlu"):
         for block in yaml.safe_load(path.read_text()).get("nlu", []):
             if str(block.get("intent", "")).startswith("faq/"):
-                lines = [line[2:] for line in block["examples"].splitlines() if line.startswith("- ")]
+                lines = [
+                    line[2:] for line in block["examples"].splitlines() if line.startswith("- ")
+                ]
                 examples[block["intent"].split("/", 1)[1]] = lines
     return examples
 
@@ -72,7 +84,9 @@ def test_no_example_is_under_two_faq_topics() -> None:
     for topic, examples in _faq_examples().items():
         for example in examples:
             key = example.lower().strip(" ?!.")
-            assert seen.setdefault(key, topic) == topic, f"{example!r} is under {seen[key]} and {topic}"
+            assert seen.setdefault(key, topic) == topic, (
+                f"{example!r} is under {seen[key]} and {topic}"
+            )
 
 
 def test_crisis_examples_are_not_in_faq_topics() -> None:

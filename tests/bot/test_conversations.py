@@ -73,20 +73,40 @@ def test_happy_path_stores_a_complete_lead(visitor: Visitor, leads_api: LeadsApi
     assert "Thank you, Maria Lopez" in visitor.says("yes")
 
     [lead] = leads_api.leads_for(visitor.sender_id)
-    assert (lead["full_name"], lead["phone"], lead["email"]) == ("Maria Lopez", "+13105550123", "maria.lopez@example.com")
+    assert (lead["full_name"], lead["phone"], lead["email"]) == (
+        "Maria Lopez",
+        "+13105550123",
+        "maria.lopez@example.com",
+    )
     assert (lead["zip_code"], lead["city"], lead["state"]) == ("90401", "Santa Monica", "CA")
     assert (lead["treatment_interest"], lead["antidepressants_tried"]) == ("spravato", "2+")
-    assert (lead["preferred_contact_time"], lead["payment_method"]) == ("weekday mornings", "insurance")
-    assert lead["contact_consent"] and lead["consent_call"] and lead["consent_text"] and lead["consent_email"]
+    assert (lead["preferred_contact_time"], lead["payment_method"]) == (
+        "weekday mornings",
+        "insurance",
+    )
+    assert (
+        lead["contact_consent"]
+        and lead["consent_call"]
+        and lead["consent_text"]
+        and lead["consent_email"]
+    )
     assert lead["consent_text_version"] == "v1" and lead["consented_at"]
-    assert (lead["age_confirmed"], lead["in_service_area"], lead["qualified"], lead["urgent"]) == (True, True, True, False)
+    assert (lead["age_confirmed"], lead["in_service_area"], lead["qualified"], lead["urgent"]) == (
+        True,
+        True,
+        True,
+        False,
+    )
     assert lead["nearest_clinic"] == "Santa Monica Spravato clinic"
     assert lead["status"] == "new"
 
 
-def test_details_in_first_message_are_not_asked_again(visitor: Visitor, leads_api: LeadsApi) -> None:
+def test_details_in_first_message_are_not_asked_again(
+    visitor: Visitor, leads_api: LeadsApi
+) -> None:
     reply = visitor.says(
-        "I'm David Kim, text me at 213-555-0177, I live in 90026 and want ketamine. Can I book a consultation?"
+        "I'm David Kim, text me at 213-555-0177, I live in 90026 and want ketamine. "
+        "Can I book a consultation?"
     )
     assert ASK_ADULT in reply
     assert ASK_TRIED in visitor.says("yes")
@@ -95,8 +115,16 @@ def test_details_in_first_message_are_not_asked_again(visitor: Visitor, leads_ap
     finish(visitor)
     [lead] = leads_api.leads_for(visitor.sender_id)
     assert (lead["full_name"], lead["phone"], lead["email"]) == ("David Kim", "+12135550177", None)
-    assert (lead["zip_code"], lead["treatment_interest"], lead["antidepressants_tried"]) == ("90026", "ketamine", "0")
-    assert (lead["consent_call"], lead["consent_text"], lead["consent_email"]) == (True, True, False)
+    assert (lead["zip_code"], lead["treatment_interest"], lead["antidepressants_tried"]) == (
+        "90026",
+        "ketamine",
+        "0",
+    )
+    assert (lead["consent_call"], lead["consent_text"], lead["consent_email"]) == (
+        True,
+        True,
+        False,
+    )
 
 
 def test_invalid_phone_and_email_get_reasons_and_second_chances(visitor: Visitor) -> None:
@@ -174,7 +202,9 @@ def test_stop_erases_the_details_from_the_stored_conversation(visitor: Visitor) 
     assert all(text.startswith("[removed") for text in texts[1:])
 
 
-def test_a_minor_is_told_how_a_guardian_can_reach_the_clinic(visitor: Visitor, leads_api: LeadsApi) -> None:
+def test_a_minor_is_told_how_a_guardian_can_reach_the_clinic(
+    visitor: Visitor, leads_api: LeadsApi
+) -> None:
     visitor.says("book a consultation")
     visitor.says("tms")
     reply = visitor.says("no, I'm 16")
@@ -194,7 +224,9 @@ def test_no_consent_stores_nothing(visitor: Visitor, leads_api: LeadsApi) -> Non
     assert leads_api.leads_for(visitor.sender_id) == []
 
 
-def test_out_of_area_is_said_and_the_lead_still_recorded(visitor: Visitor, leads_api: LeadsApi) -> None:
+def test_out_of_area_is_said_and_the_lead_still_recorded(
+    visitor: Visitor, leads_api: LeadsApi
+) -> None:
     visitor.says("book a consultation")
     visitor.says("spravato")
     visitor.says("yes")
@@ -244,8 +276,12 @@ def test_api_down_while_submitting_the_lead_arrives_later(
     finally:
         leads_api.start()
     delivered = subprocess.run(
-        [sys.executable, "-m", "actions.outbox", "deliver"], cwd=ROOT, env=action_env,
-        capture_output=True, text=True, check=True,
+        [sys.executable, "-m", "actions.outbox", "deliver"],
+        cwd=ROOT,
+        env=action_env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert "1 delivered, 0 waiting" in delivered.stdout
     [lead] = leads_api.leads_for(visitor.sender_id)
@@ -268,8 +304,17 @@ def test_a_visitor_typing_loosely_gets_through(visitor: Visitor, leads_api: Lead
     assert ASK_SUMMARY in visitor.says("only text")
     assert "Thank you, Priya Nair" in visitor.says("yes that's right")
     [lead] = leads_api.leads_for(visitor.sender_id)
-    assert (lead["treatment_interest"], lead["city"], lead["antidepressants_tried"]) == ("spravato", "Culver City", "2+")
-    assert (lead["payment_method"], lead["consent_call"], lead["consent_text"], lead["consent_email"]) == ("insurance", False, True, False)
+    assert (lead["treatment_interest"], lead["city"], lead["antidepressants_tried"]) == (
+        "spravato",
+        "Culver City",
+        "2+",
+    )
+    assert (
+        lead["payment_method"],
+        lead["consent_call"],
+        lead["consent_text"],
+        lead["consent_email"],
+    ) == ("insurance", False, True, False)
 
 
 def test_declining_the_phone_in_words_goes_on_to_the_email(visitor: Visitor) -> None:
@@ -296,7 +341,9 @@ def test_asking_for_the_call_back_again_mid_form_is_no_wrong_answer(visitor: Vis
     assert ASK_ADULT in visitor.says("tms")
 
 
-def test_skipping_questions_keeps_the_form_and_what_was_given(visitor: Visitor, leads_api: LeadsApi) -> None:
+def test_skipping_questions_keeps_the_form_and_what_was_given(
+    visitor: Visitor, leads_api: LeadsApi
+) -> None:
     assert ASK_TREATMENT in visitor.says("can i book a free consultation")
     assert ASK_ADULT in visitor.says("skip this one")
     assert ASK_LOCATION in visitor.says("yes")
@@ -313,13 +360,21 @@ def test_skipping_questions_keeps_the_form_and_what_was_given(visitor: Visitor, 
     assert ASK_SUMMARY in visitor.says("yes")
     assert "Thank you, Lena Ortiz" in visitor.says("yes")
     [lead] = leads_api.leads_for(visitor.sender_id)
-    assert (lead["treatment_interest"], lead["antidepressants_tried"], lead["city"]) == ("unsure", "unsure", "Santa Monica")
+    assert (lead["treatment_interest"], lead["antidepressants_tried"], lead["city"]) == (
+        "unsure",
+        "unsure",
+        "Santa Monica",
+    )
     assert (lead["phone"], lead["email"]) == ("+13105550142", None)
     assert (lead["preferred_contact_time"], lead["payment_method"]) == (None, None)
 
 
-def test_an_opening_message_with_several_details_fills_them_all(visitor: Visitor, leads_api: LeadsApi) -> None:
-    reply = visitor.says("hello, can someone call me? Rosa Lin here, i'm 37, from burbank, interested in ketamine")
+def test_an_opening_message_with_several_details_fills_them_all(
+    visitor: Visitor, leads_api: LeadsApi
+) -> None:
+    reply = visitor.says(
+        "hello, can someone call me? Rosa Lin here, i'm 37, from burbank, interested in ketamine"
+    )
     assert ASK_TRIED in reply
     assert ASK_PHONE in visitor.says("3")
     assert ASK_EMAIL in visitor.says("818 555 0190")
@@ -330,5 +385,9 @@ def test_an_opening_message_with_several_details_fills_them_all(visitor: Visitor
     assert ASK_SUMMARY in visitor.says("yes")
     assert "Thank you, Rosa Lin" in visitor.says("yes")
     [lead] = leads_api.leads_for(visitor.sender_id)
-    assert (lead["full_name"], lead["city"], lead["treatment_interest"]) == ("Rosa Lin", "Burbank", "ketamine")
+    assert (lead["full_name"], lead["city"], lead["treatment_interest"]) == (
+        "Rosa Lin",
+        "Burbank",
+        "ketamine",
+    )
     assert (lead["antidepressants_tried"], lead["preferred_contact_time"]) == ("2+", "after 5pm")

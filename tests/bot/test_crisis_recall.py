@@ -25,13 +25,19 @@ def test_the_labelled_set_is_big_enough() -> None:
     assert len(MESSAGES["not_crisis"]) >= 80
 
 
-def test_every_crisis_message_is_recognised(agent: Any, event_loop_for_agent: asyncio.AbstractEventLoop) -> None:
+def test_every_crisis_message_is_recognised(
+    agent: Any, event_loop_for_agent: asyncio.AbstractEventLoop
+) -> None:
     missed = [m for m in MESSAGES["crisis"] if _intent(agent, event_loop_for_agent, m) != "crisis"]
     assert missed == [], f"crisis messages not recognised ({len(missed)}): {missed}"
 
 
-def test_false_alarms_stay_within_the_limit(agent: Any, event_loop_for_agent: asyncio.AbstractEventLoop) -> None:
-    alarms = [m for m in MESSAGES["not_crisis"] if _intent(agent, event_loop_for_agent, m) == "crisis"]
+def test_false_alarms_stay_within_the_limit(
+    agent: Any, event_loop_for_agent: asyncio.AbstractEventLoop
+) -> None:
+    alarms = [
+        m for m in MESSAGES["not_crisis"] if _intent(agent, event_loop_for_agent, m) == "crisis"
+    ]
     assert len(alarms) <= MAX_FALSE_ALARMS, f"false alarms ({len(alarms)}): {alarms}"
 
 
@@ -78,12 +84,15 @@ def test_form_resumes_after_a_crisis_when_the_visitor_asks(visitor: Visitor) -> 
     assert visitor.slot("treatment_interest") == "tms"
 
 
-@pytest.mark.parametrize("text", [
-    "I'm dying to know how much ketamine costs",
-    # The issue's own example: it had fallen to the topic buttons ("dying" pulled it away from
-    # the cost question), which is no crisis reply but no answer either.
-    "I'm dying to know the price",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm dying to know how much ketamine costs",
+        # The issue's own example: it had fallen to the topic buttons ("dying" pulled it away from
+        # the cost question), which is no crisis reply but no answer either.
+        "I'm dying to know the price",
+    ],
+)
 def test_figurative_language_gets_a_real_answer(visitor: Visitor, text: str) -> None:
     reply = visitor.says(text)
     assert "988" not in reply

@@ -17,11 +17,15 @@ def examples(prefix: str, count: int = MIN_EXAMPLES) -> str:
 
 GOOD_NLU = (
     'version: "3.1"\nnlu:\n'
-    "- intent: greet\n  examples: |\n" + examples("hello there")
+    "- intent: greet\n  examples: |\n"
+    + examples("hello there")
     + "\n- intent: inform\n  examples: |\n    - my name is [Ana Ruiz](person)\n"
-    + '    - i want [tms]{"entity": "treatment", "value": "tms"}\n' + examples("some detail", MIN_EXAMPLES - 2)
-    + "\n- intent: faq/tms_cost\n  examples: |\n" + examples("how much is tms")
-    + "\n- intent: crisis\n  examples: |\n    - i want to kill myself\n" + examples("i am in danger", MIN_EXAMPLES - 1)
+    + '    - i want [tms]{"entity": "treatment", "value": "tms"}\n'
+    + examples("some detail", MIN_EXAMPLES - 2)
+    + "\n- intent: faq/tms_cost\n  examples: |\n"
+    + examples("how much is tms")
+    + "\n- intent: crisis\n  examples: |\n    - i want to kill myself\n"
+    + examples("i am in danger", MIN_EXAMPLES - 1)
 )
 GOOD_RESPONSES = (
     'version: "3.1"\nresponses:\n  utter_faq/tms_cost:\n    - text: "It depends on your plan."\n'
@@ -72,16 +76,19 @@ def test_faq_without_answer_or_source_and_unused_answer_are_caught(tmp_path: Pat
 
 
 def test_faq_answer_without_source_is_caught(tmp_path: Path) -> None:
-    no_source = GOOD_RESPONSES.replace("source: \"The clinic's article\"", 'source: ""')
+    no_source = GOOD_RESPONSES.replace('source: "The clinic\'s article"', 'source: ""')
     [problem] = messages(project(tmp_path, responses=no_source))
     assert "utter_faq/tms_cost has no metadata.source" in problem and "faq.yml:3" in problem
 
 
-@pytest.mark.parametrize("broken", [
-    "my name is [Ana Ruiz](persn)",          # entity not in the domain
-    "my name is [Ana Ruiz](person",          # unclosed
-    "my name is [Ana Ruiz]{\"entity\": }",   # bad JSON-ish body
-])
+@pytest.mark.parametrize(
+    "broken",
+    [
+        "my name is [Ana Ruiz](persn)",  # entity not in the domain
+        "my name is [Ana Ruiz](person",  # unclosed
+        'my name is [Ana Ruiz]{"entity": }',  # bad JSON-ish body
+    ],
+)
 def test_annotations_that_do_not_parse_are_caught(tmp_path: Path, broken: str) -> None:
     nlu = GOOD_NLU.replace("my name is [Ana Ruiz](person)", broken)
     found = messages(project(tmp_path, nlu))

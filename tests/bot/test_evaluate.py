@@ -1,11 +1,15 @@
 import json
 from pathlib import Path
+from typing import Any
 
 from tools.evaluate import summarise, write_summary
 
 
 def _report(path: Path, f1_by_label: dict[str, float], macro: float) -> None:
-    report = {label: {"precision": f1, "recall": f1, "f1-score": f1, "support": 3} for label, f1 in f1_by_label.items()}
+    report: dict[str, Any] = {
+        label: {"precision": f1, "recall": f1, "f1-score": f1, "support": 3}
+        for label, f1 in f1_by_label.items()
+    }
     report["macro avg"] = {"precision": macro, "recall": macro, "f1-score": macro, "support": 9}
     report["accuracy"] = macro
     path.write_text(json.dumps(report))
@@ -21,7 +25,11 @@ def test_summary_passes_when_both_targets_are_met(tmp_path: Path) -> None:
 
 def test_summary_names_the_missed_target_and_the_weakest_labels(tmp_path: Path) -> None:
     _report(tmp_path / "intent_report.json", {"greet": 1.0}, 0.99)
-    _report(tmp_path / "response_selection_report.json", {"faq/cost_general": 0.4, "faq/what_is_tms": 1.0}, 0.7)
+    _report(
+        tmp_path / "response_selection_report.json",
+        {"faq/cost_general": 0.4, "faq/what_is_tms": 1.0},
+        0.7,
+    )
     misses = write_summary(tmp_path, summarise(tmp_path))
     assert misses == ["faq_macro_f1"]
     summary = (tmp_path / "summary.md").read_text()
@@ -33,13 +41,19 @@ def test_the_summary_names_its_split(tmp_path: Path) -> None:
     _report(tmp_path / "intent_report.json", {"greet": 1.0}, 0.99)
     _report(tmp_path / "response_selection_report.json", {"faq/what_is_tms": 1.0}, 1.0)
     write_summary(tmp_path, summarise(tmp_path), seed=7)
-    assert (tmp_path / "summary.md").read_text().startswith("# NLU evaluation (held-out 20 %, split seed 7)")
+    assert (
+        (tmp_path / "summary.md")
+        .read_text()
+        .startswith("# NLU evaluation (held-out 20 %, split seed 7)")
+    )
     assert json.loads((tmp_path / "summary.json").read_text())["seed"] == 7
 
 
 def _snapshot(intents: dict[str, float], faq: dict[str, float], macro: tuple[float, float]) -> dict:
-    return {"macro": {"intent_macro_f1": macro[0], "faq_macro_f1": macro[1]},
-            "labels": {"intents": intents, "FAQ topics": faq}}
+    return {
+        "macro": {"intent_macro_f1": macro[0], "faq_macro_f1": macro[1]},
+        "labels": {"intents": intents, "FAQ topics": faq},
+    }
 
 
 def test_snapshot_reads_every_label_of_both_reports(tmp_path: Path) -> None:
@@ -47,7 +61,9 @@ def test_snapshot_reads_every_label_of_both_reports(tmp_path: Path) -> None:
 
     _report(tmp_path / "intent_report.json", {"greet": 0.9, "faq": 0.8}, 0.85)
     _report(tmp_path / "response_selection_report.json", {"faq/what_is_tms": 0.7}, 0.7)
-    assert snapshot(tmp_path) == _snapshot({"faq": 0.8, "greet": 0.9}, {"faq/what_is_tms": 0.7}, (0.85, 0.7))
+    assert snapshot(tmp_path) == _snapshot(
+        {"faq": 0.8, "greet": 0.9}, {"faq/what_is_tms": 0.7}, (0.85, 0.7)
+    )
 
 
 def test_comparison_names_better_and_worse_labels() -> None:

@@ -10,12 +10,32 @@ from tests.bot.conftest import Visitor
 # (FAQ topic, question, a phrase from the answer it must get). None is a training example.
 QUESTIONS = [
     ("what_is_spravato", "so what exactly is this spravato thing", "nasal spray"),
-    ("spravato_eligibility", "can i get esketamine if only one antidepressant failed for me", "at least two antidepressants"),
-    ("spravato_session", "after the spray do they make you hang around the office", "at least 2 hours"),
-    ("spravato_schedule", "how many times per week would i come in for the spray at first", "twice a week"),
-    ("spravato_insurance", "will my health plan pay for spravato treatments", "prior authorisation"),
+    (
+        "spravato_eligibility",
+        "can i get esketamine if only one antidepressant failed for me",
+        "at least two antidepressants",
+    ),
+    (
+        "spravato_session",
+        "after the spray do they make you hang around the office",
+        "at least 2 hours",
+    ),
+    (
+        "spravato_schedule",
+        "how many times per week would i come in for the spray at first",
+        "twice a week",
+    ),
+    (
+        "spravato_insurance",
+        "will my health plan pay for spravato treatments",
+        "prior authorisation",
+    ),
     ("spravato_side_effects", "does spravato have bad side effects", "dissociated"),
-    ("spravato_suicidal_thoughts", "is esketamine used for people having thoughts of suicide", "988"),
+    (
+        "spravato_suicidal_thoughts",
+        "is esketamine used for people having thoughts of suicide",
+        "988",
+    ),
     ("what_is_ketamine", "how does ketamine even treat depression", "off-label"),
     ("ketamine_speed", "how soon after an infusion might i feel different", "hours to days"),
     ("ketamine_plan", "how many ketamine infusions is a normal series", "6 infusions"),
@@ -27,12 +47,24 @@ QUESTIONS = [
     ("tms_session", "will i need to be sedated for tms", "no anaesthesia"),
     ("tms_course", "how many weeks does a tms course last", "6 weeks"),
     ("tms_side_effects", "are there risks with tms like seizures", "seizures are rare"),
-    ("tms_insurance", "is transcranial magnetic stimulation covered by my insurer", "prior authorisation"),
+    (
+        "tms_insurance",
+        "is transcranial magnetic stimulation covered by my insurer",
+        "prior authorisation",
+    ),
     ("antidepressant_side_effects", "my ssri makes me gain weight is that common", "weight gain"),
     ("antidepressant_stopping", "is it ok to just quit my sertraline", "Please don't stop"),
-    ("antidepressant_time_to_work", "my new antidepressant hasn't kicked in after 10 days", "4 to 8 weeks"),
+    (
+        "antidepressant_time_to_work",
+        "my new antidepressant hasn't kicked in after 10 days",
+        "4 to 8 weeks",
+    ),
     ("benzodiazepines", "isn't valium an antidepressant", "not antidepressants"),
-    ("antidepressants_vs_treatments", "is ketamine a better option than staying on my meds", "clinician"),
+    (
+        "antidepressants_vs_treatments",
+        "is ketamine a better option than staying on my meds",
+        "clinician",
+    ),
     ("clinic_location", "where exactly are your offices", "Santa Monica"),
     ("clinic_hours", "what time does the clinic open", "hours"),
     ("clinic_doctors", "who is the doctor at your clinic", "Fahimian"),
@@ -57,14 +89,20 @@ QUESTIONS = [
     ("medication_interactions", "do i keep taking my prozac while i get tms", "every medicine"),
     ("benzodiazepines", "is it bad to be on klonopin for years", "dependence"),
     # Once fell to the topic buttons or a neighbouring topic.
-    ("spravato_eligibility", "tried three ssris and nothing helped, is spravato possible for me",
-     "at least two antidepressants"),
+    (
+        "spravato_eligibility",
+        "tried three ssris and nothing helped, is spravato possible for me",
+        "at least two antidepressants",
+    ),
     ("spravato_session", "what's the rems thing", "at least 2 hours"),
     # A danger word inside a real question is no crisis ("unconscious" once matched a rule);
     # stopping already done and feeling unwell; the service area.
     ("ketamine_session", "will i be unconscious during the infusion", "staff monitor"),
-    ("antidepressant_stopping", "i quit paxil cold turkey yesterday and feel like garbage",
-     "already stopped"),
+    (
+        "antidepressant_stopping",
+        "i quit paxil cold turkey yesterday and feel like garbage",
+        "already stopped",
+    ),
     ("clinic_location", "i live in riverside county, do you treat people from there", "miles"),
     ("spravato_session", "does anyone watch you after the spray", "at least 2 hours"),
     # Quitting a named medicine (once read as stopping the form).
@@ -79,7 +117,11 @@ TYPOS = [
     ("tms_course", "how many sesions of tms do i need", "6 weeks"),
     ("spravato_session", "how long do i have to stay after the nasel sprey", "at least 2 hours"),
     ("tms_side_effects", "wat are the side effcts of magnetc stimulation", "headache"),
-    ("antidepressant_time_to_work", "how long untill my antidepresant starts working", "4 to 8 weeks"),
+    (
+        "antidepressant_time_to_work",
+        "how long untill my antidepresant starts working",
+        "4 to 8 weeks",
+    ),
     ("free_consultation", "is the consulation realy free", "free"),
 ]
 

@@ -23,10 +23,26 @@ from bot.components.linear_classifier import LinearClassifier, normalise
 # label -> (examples, embedding direction): the embedding says what the words say, as MiniLM would.
 DATA = {
     "greet": (["hi", "hello", "hey there", "good morning", "hiya"], 0),
-    "faq/ketamine_cost": (["how much is ketamine", "ketamine price", "cost of an infusion",
-                           "what do infusions cost", "is ketamine expensive"], 1),
-    "faq/tms_session": (["what is a tms session like", "does tms hurt", "am i awake for tms",
-                         "how long is a tms session", "tms appointment length"], 2),
+    "faq/ketamine_cost": (
+        [
+            "how much is ketamine",
+            "ketamine price",
+            "cost of an infusion",
+            "what do infusions cost",
+            "is ketamine expensive",
+        ],
+        1,
+    ),
+    "faq/tms_session": (
+        [
+            "what is a tms session like",
+            "does tms hurt",
+            "am i awake for tms",
+            "how long is a tms session",
+            "tms appointment length",
+        ],
+        2,
+    ),
 }
 RESPONSES = {
     "utter_faq/ketamine_cost": [{"text": "Infusions are paid out of pocket."}],
@@ -67,7 +83,9 @@ def _context() -> ExecutionContext:
     return ExecutionContext(GraphSchema({}), node_name="linear_classifier")
 
 
-def _trained(storage: LocalModelStorage, config: dict | None = None) -> tuple[LinearClassifier, Resource]:
+def _trained(
+    storage: LocalModelStorage, config: dict | None = None
+) -> tuple[LinearClassifier, Resource]:
     resource = Resource("linear_classifier")
     component = LinearClassifier.create(config or {}, storage, resource, _context())
     component.train(_training_data())
@@ -106,7 +124,10 @@ def test_the_saved_model_predicts_the_same_after_loading(storage: LocalModelStor
     loaded.process([second])
     assert second.get("intent") == first.get("intent")
     assert second.get("response_selector") == first.get("response_selector")
-    assert second.get("response_selector")["faq"]["response"]["intent_response_key"] == "faq/tms_session"
+    assert (
+        second.get("response_selector")["faq"]["response"]["intent_response_key"]
+        == "faq/tms_session"
+    )
 
 
 def test_a_message_without_text_is_left_alone(storage: LocalModelStorage) -> None:
@@ -116,7 +137,9 @@ def test_a_message_without_text_is_left_alone(storage: LocalModelStorage) -> Non
     assert message.get("intent") is None
 
 
-def test_it_says_which_component_is_missing_without_the_embedding(storage: LocalModelStorage) -> None:
+def test_it_says_which_component_is_missing_without_the_embedding(
+    storage: LocalModelStorage,
+) -> None:
     component, _ = _trained(storage)
     with pytest.raises(RuntimeError, match="SentenceFeaturizer"):
         component.process([_message("hello", None)])

@@ -22,7 +22,7 @@ def encoder() -> MiniLM:
 
 def test_embeddings_match_sentence_transformers(encoder: MiniLM) -> None:
     encoded = encoder.encode(REFERENCE["texts"])
-    for result, expected in zip(encoded, REFERENCE["embeddings"]):
+    for result, expected in zip(encoded, REFERENCE["embeddings"], strict=True):
         assert result.sentence.shape == (384,)
         assert np.abs(result.sentence - np.array(expected)).max() < 1e-4
 
@@ -34,8 +34,12 @@ def test_batching_and_padding_do_not_change_a_result(encoder: MiniLM) -> None:
 
 
 def test_paraphrases_are_closer_than_unrelated_questions(encoder: MiniLM) -> None:
-    price, pricey, hours = (e.sentence for e in encoder.encode(
-        ["how much does ketamine cost", "is ketamine expensive", "when are you open"]))
+    price, pricey, hours = (
+        e.sentence
+        for e in encoder.encode(
+            ["how much does ketamine cost", "is ketamine expensive", "when are you open"]
+        )
+    )
     assert price @ pricey > price @ hours + 0.2
 
 

@@ -21,10 +21,18 @@ from bot.minilm import MiniLM, shared_encoder
 from bot.minilm_tuning import embed, fine_tune
 
 # Two topics that a general-purpose encoder puts close together: both are "how long" questions.
-SESSION = ["how long is a tms session", "how many minutes does one tms visit take",
-           "length of a single tms appointment", "how long am i in the chair for tms"]
-COURSE = ["how long is a course of tms", "how many weeks of tms do i need",
-          "how many tms sessions in total", "how long does tms treatment last overall"]
+SESSION = [
+    "how long is a tms session",
+    "how many minutes does one tms visit take",
+    "length of a single tms appointment",
+    "how long am i in the chair for tms",
+]
+COURSE = [
+    "how long is a course of tms",
+    "how many weeks of tms do i need",
+    "how many tms sessions in total",
+    "how long does tms treatment last overall",
+]
 
 
 def _margin(encoder: MiniLM) -> float:
@@ -45,8 +53,15 @@ def test_the_tensorflow_pass_gives_the_numpy_embeddings() -> None:
 def test_tuning_pulls_each_topics_examples_together() -> None:
     encoder = shared_encoder()
     labels = ["session"] * len(SESSION) + ["course"] * len(COURSE)
-    weights = fine_tune(encoder.weights, encoder.tokenizer, SESSION + COURSE, labels,
-                        epochs=4, learning_rate=5e-5, batch_size=4)
+    weights = fine_tune(
+        encoder.weights,
+        encoder.tokenizer,
+        SESSION + COURSE,
+        labels,
+        epochs=4,
+        learning_rate=5e-5,
+        batch_size=4,
+    )
     assert weights.keys() == encoder.weights.keys()
     assert all(weights[k].shape == encoder.weights[k].shape for k in weights)
     assert _margin(encoder.with_weights(weights)) > _margin(encoder) + 0.05
@@ -75,7 +90,9 @@ def test_the_featurizer_stores_the_tuned_encoder_and_loads_it(tmp_path: Path) ->
     config = {"fine_tune_epochs": 2, "batch_size": 4}
     featurizer = SentenceFeaturizer.create(config, storage, resource, _context())
     frozen = _sentence(featurizer, "how long is a tms session")
-    data = TrainingData(training_examples=_tokenized(SESSION, "session") + _tokenized(COURSE, "course"))
+    data = TrainingData(
+        training_examples=_tokenized(SESSION, "session") + _tokenized(COURSE, "course")
+    )
     featurizer.train(data)
     with storage.read_from(resource) as folder:
         assert (folder / WEIGHTS_FILE).exists()
@@ -89,7 +106,9 @@ def test_no_epochs_keeps_the_packaged_encoder(tmp_path: Path) -> None:
     storage, resource = LocalModelStorage(tmp_path), Resource("sentence_featurizer")
     config = {"fine_tune_epochs": 0}
     featurizer = SentenceFeaturizer.create(config, storage, resource, _context())
-    featurizer.train(TrainingData(training_examples=_tokenized(SESSION, "a") + _tokenized(COURSE, "b")))
+    featurizer.train(
+        TrainingData(training_examples=_tokenized(SESSION, "a") + _tokenized(COURSE, "b"))
+    )
     loaded = SentenceFeaturizer.load(config, storage, resource, _context())
     expected = shared_encoder().encode(["how long is a tms session"])[0].sentence
     assert np.allclose(_sentence(loaded, "how long is a tms session"), expected, atol=1e-6)

@@ -10,9 +10,18 @@ import pytest
 import yaml
 
 from clinic.rasa_store import stored_events
-from tools.review import (EMAIL_MASK, NAME_MASK, PHONE_MASK, apply, collect, mask_contact_details,
-                        merge, read_queue, write_queue)
 from tests.bot.conftest import ROOT, Visitor
+from tools.review import (
+    EMAIL_MASK,
+    NAME_MASK,
+    PHONE_MASK,
+    apply,
+    collect,
+    mask_contact_details,
+    merge,
+    read_queue,
+    write_queue,
+)
 
 pytestmark = pytest.mark.conversation
 
@@ -22,7 +31,9 @@ def test_queue_from_real_conversations_masks_details_and_folds_repeats(
 ) -> None:
     visitor.says("hello")
     visitor.says("zorp blix quantum flange??")
-    visitor.says("I'm Jordan Castellano, call 310-555-0188 or jordan.c@example.org about the flange")
+    visitor.says(
+        "I'm Jordan Castellano, call 310-555-0188 or jordan.c@example.org about the flange"
+    )
     other = Visitor(agent, event_loop_for_agent)
     other.says("zorp   blix quantum flange??")
     # Inside the form, answers to the name/phone/email questions are details, never collected.
@@ -38,7 +49,14 @@ def test_queue_from_real_conversations_masks_details_and_folds_repeats(
     items = collect(stored_events(f"sqlite:///{tracker_db}"), threshold=1.01)
     texts = [item.text for item in items]
     everything = "\n".join(texts)
-    for detail in ("Jordan", "Castellano", "555-0188", "jordan.c@example.org", "Priya", "424 555 0123"):
+    for detail in (
+        "Jordan",
+        "Castellano",
+        "555-0188",
+        "jordan.c@example.org",
+        "Priya",
+        "424 555 0123",
+    ):
         assert detail not in everything
     assert f"I'm {NAME_MASK}, call {PHONE_MASK} or {EMAIL_MASK} about the flange" in texts
     [repeated] = [item for item in items if item.text.startswith("zorp")]
@@ -47,11 +65,14 @@ def test_queue_from_real_conversations_masks_details_and_folds_repeats(
 
 
 def test_only_fallback_and_low_confidence_messages_are_queued() -> None:
-    def user(text: str, intent: str, confidence: float, topic: tuple[str, float] | None = None) -> tuple:
+    def user(
+        text: str, intent: str, confidence: float, topic: tuple[str, float] | None = None
+    ) -> tuple:
         parse = {"intent": {"name": intent, "confidence": confidence}}
         if topic:
-            parse["response_selector"] = {"faq": {"response": {
-                "intent_response_key": topic[0], "confidence": topic[1]}}}
+            parse["response_selector"] = {
+                "faq": {"response": {"intent_response_key": topic[0], "confidence": topic[1]}}
+            }
         return ("c1", "user", {"text": text, "parse_data": parse})
 
     events = [
@@ -62,13 +83,19 @@ def test_only_fallback_and_low_confidence_messages_are_queued() -> None:
         user("what is tms", "faq", 0.99, ("faq/what_is_tms", 0.98)),
     ]
     found = {item.text: item.predicted for item in collect(events)}
-    assert found == {"wut": "nlu_fallback", "maybe the thing": "affirm",
-                     "how pricey is it": "faq/cost_general"}
+    assert found == {
+        "wut": "nlu_fallback",
+        "maybe the thing": "affirm",
+        "how pricey is it": "faq/cost_general",
+    }
 
 
 def test_masking_covers_formats_people_type() -> None:
     text = "my name is Ana Ruiz, cell +1 (213) 555-0147, mail ANA.RUIZ@Mail.com"
-    assert mask_contact_details(text) == f"my name is {NAME_MASK}, cell {PHONE_MASK}, mail {EMAIL_MASK}"
+    assert (
+        mask_contact_details(text)
+        == f"my name is {NAME_MASK}, cell {PHONE_MASK}, mail {EMAIL_MASK}"
+    )
     assert mask_contact_details("ask dana about it", names=["dana"]) == f"ask {NAME_MASK} about it"
 
 
@@ -79,22 +106,29 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_apply_moves_labelled_messages_and_refuses_unknown_intents_and_duplicates(project: Path) -> None:
+def test_apply_moves_labelled_messages_and_refuses_unknown_intents_and_duplicates(
+    project: Path,
+) -> None:
     queue = project / "review.yml"
-    write_queue(queue, [
-        {"text": "how pricey r the infusions", "intent": "faq/ketamine_cost"},
-        {"text": "hiya there friend", "intent": "greet"},
-        {"text": "what's the weather on mars", "intent": "weather"},
-        {"text": "What is Spravato?", "intent": "faq/what_is_spravato"},
-        {"text": "not labelled yet", "intent": None},
-    ])
+    write_queue(
+        queue,
+        [
+            {"text": "how pricey r the infusions", "intent": "faq/ketamine_cost"},
+            {"text": "hiya there friend", "intent": "greet"},
+            {"text": "what's the weather on mars", "intent": "weather"},
+            {"text": "What is Spravato?", "intent": "faq/what_is_spravato"},
+            {"text": "not labelled yet", "intent": None},
+        ],
+    )
     done, remaining = apply(project, queue)
     assert len(done) == 2
     ketamine = (project / "data" / "nlu" / "faq_ketamine.yml").read_text()
     assert "    - how pricey r the infusions\n" in ketamine
     block = ketamine.split("- intent: faq/ketamine_cost", 1)[1].split("- intent:", 1)[0]
     assert "how pricey r the infusions" in block
-    assert "    - hiya there friend\n" in (project / "data" / "nlu" / "conversation.yml").read_text()
+    assert (
+        "    - hiya there friend\n" in (project / "data" / "nlu" / "conversation.yml").read_text()
+    )
     notes = {entry["text"]: entry.get("note", "") for entry in read_queue(queue)}
     assert notes["what's the weather on mars"].startswith("unknown intent 'weather'")
     assert notes["What is Spravato?"].startswith("already an example of faq/what_is_spravato")
@@ -108,6 +142,8 @@ def test_collecting_again_keeps_the_trainers_labels(tmp_path: Path) -> None:
     from tools.review import Item
 
     old = [{"text": "how pricey r the infusions", "intent": "faq/ketamine_cost"}]
-    merged = merge(old, [Item("How pricey r the infusions", "faq", 0.3), Item("new one", "greet", 0.2)])
+    merged = merge(
+        old, [Item("How pricey r the infusions", "faq", 0.3), Item("new one", "greet", 0.2)]
+    )
     assert [e["text"] for e in merged] == ["how pricey r the infusions", "new one"]
     assert merged[0]["intent"] == "faq/ketamine_cost"

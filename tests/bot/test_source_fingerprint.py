@@ -19,6 +19,7 @@ from bot.components.spelling_corrector import SpellingCorrectorComponent
 def _module(path: Path, code: str) -> ModuleType:
     path.write_text(code)
     spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -99,8 +99,14 @@ def test_untrained_component_leaves_the_text_to_the_classifiers(tmp_path: Path) 
 def test_crisis_rules_also_read_the_corrected_text() -> None:
     # The classifier said faq; the typed words match no rule, their corrected form does.
     ranking = [{"name": "faq", "confidence": 0.9}]
-    message = Message(data={"text": "i want to xyzzy myself", "intent": ranking[0],
-                            "intent_ranking": ranking, "entities": [],
-                            CORRECTED_TEXT: "i want to kill myself"})
+    message = Message(
+        data={
+            "text": "i want to xyzzy myself",
+            "intent": ranking[0],
+            "intent_ranking": ranking,
+            "entities": [],
+            CORRECTED_TEXT: "i want to kill myself",
+        }
+    )
     CrisisDetector({"classifier_threshold": 0.7}).process([message])
     assert message.get("intent")["name"] == "crisis"

@@ -24,14 +24,18 @@ def test_endpoints_use_the_redacting_store() -> None:
 def test_erase_request_redacts_from_the_form_start_only(tmp_path: Path) -> None:
     domain = Domain.load(str(ROOT / "domain.yml"))
     store = RedactingSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "t.db"))
-    tracker = DialogueStateTracker.from_events("visitor", [
-        UserUttered("what is tms", timestamp=1.0),
-        BotUttered("TMS uses magnetic pulses", timestamp=1.5),
-        UserUttered("I'm Jo Smith, call me at 310-555-0123", timestamp=2.0),
-        ActiveLoop("lead_form", timestamp=2.1),
-        SlotSet("phone", "+13105550123", timestamp=2.2),
-        BotUttered("Thank you, Jo Smith", timestamp=2.3),
-    ], slots=domain.slots)
+    tracker = DialogueStateTracker.from_events(
+        "visitor",
+        [
+            UserUttered("what is tms", timestamp=1.0),
+            BotUttered("TMS uses magnetic pulses", timestamp=1.5),
+            UserUttered("I'm Jo Smith, call me at 310-555-0123", timestamp=2.0),
+            ActiveLoop("lead_form", timestamp=2.1),
+            SlotSet("phone", "+13105550123", timestamp=2.2),
+            BotUttered("Thank you, Jo Smith", timestamp=2.3),
+        ],
+        slots=domain.slots,
+    )
     asyncio.run(store.save(tracker))
     tracker.update(SlotSet("erase_details_since", 2.0, timestamp=3.0))
     asyncio.run(store.save(tracker))

@@ -49,15 +49,36 @@ POSTGRES_SERVER = os.environ.get("TEST_DATABASE_URL")
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc).timestamp()
 
 
-def user(text_: str, at: float, intent: str = "greet", confidence: float = 0.95,
-         topic: str | None = None, entities: list[dict[str, Any]] | None = None) -> tuple:
-    parse: dict[str, Any] = {"text": text_, "intent": {"name": intent, "confidence": confidence},
-                             "entities": entities or []}
+def user(
+    text_: str,
+    at: float,
+    intent: str = "greet",
+    confidence: float = 0.95,
+    topic: str | None = None,
+    entities: list[dict[str, Any]] | None = None,
+) -> tuple:
+    parse: dict[str, Any] = {
+        "text": text_,
+        "intent": {"name": intent, "confidence": confidence},
+        "entities": entities or [],
+    }
     if topic:
-        parse["response_selector"] = {"faq": {"response": {"intent_response_key": topic,
-                                                           "confidence": confidence}}}
-    return ("user", at, intent, None, {"event": "user", "timestamp": at, "text": text_,
-                                        "parse_data": parse, "input_channel": "rest"})
+        parse["response_selector"] = {
+            "faq": {"response": {"intent_response_key": topic, "confidence": confidence}}
+        }
+    return (
+        "user",
+        at,
+        intent,
+        None,
+        {
+            "event": "user",
+            "timestamp": at,
+            "text": text_,
+            "parse_data": parse,
+            "input_channel": "rest",
+        },
+    )
 
 
 def bot(text_: str, at: float) -> tuple:
@@ -76,12 +97,21 @@ def action(name: str, at: float) -> tuple:
 def write(engine: Engine, sender_id: str, events: list[tuple]) -> None:
     with engine.begin() as connection:
         for type_name, at, intent_name, action_name, data in events:
-            connection.execute(text(
-                "INSERT INTO events "
-                "(sender_id, type_name, timestamp, intent_name, action_name, data) "
-                "VALUES (:sender, :type, :at, :intent, :action, :data)"
-            ), {"sender": sender_id, "type": type_name, "at": at, "intent": intent_name,
-                "action": action_name, "data": json.dumps(data)})
+            connection.execute(
+                text(
+                    "INSERT INTO events "
+                    "(sender_id, type_name, timestamp, intent_name, action_name, data) "
+                    "VALUES (:sender, :type, :at, :intent, :action, :data)"
+                ),
+                {
+                    "sender": sender_id,
+                    "type": type_name,
+                    "at": at,
+                    "intent": intent_name,
+                    "action": action_name,
+                    "data": json.dumps(data),
+                },
+            )
 
 
 @pytest.fixture(params=["sqlite", "postgresql"] if POSTGRES_SERVER else ["sqlite"])
@@ -104,23 +134,36 @@ def store(empty_store: str) -> str:
     with engine.begin() as connection:
         connection.execute(text(EVENTS_TABLE.format(id_type=id_type)))
         connection.execute(text("CREATE INDEX ix_events_sender_id ON events (sender_id)"))
-    write(engine, "visitor-a", [
-        action("action_session_start", NOW),
-        user("/greet", NOW + 1),
-        bot("Hi! Ask me about [TMS](https://clinic.example/tms).", NOW + 2),
-        user("how much is ketamine", NOW + 3, "faq", 0.9, "faq/ketamine_cost"),
-        bot("Ketamine costs ...", NOW + 4),
-        user("I'm Jo Smith, 310-555-0123", NOW + 5, "inform", 0.8,
-             entities=[{"entity": "person", "value": "Jo Smith"}]),
-        slot("full_name", "Jo Smith", NOW + 6),
-        slot("requested_slot", "phone", NOW + 6.5),
-        bot("Thank you, Jo Smith", NOW + 7),
-    ])
-    write(engine, "visitor-b", [
-        user("what is tms", NOW - 86400 * 400, "faq", 0.97, "faq/what_is_tms"),
-        user("price of ketamine?", NOW + 10, "faq", 0.88, "faq/ketamine_cost"),
-        user("zorp blix", NOW + 11, "nlu_fallback", 0.2),
-    ])
+    write(
+        engine,
+        "visitor-a",
+        [
+            action("action_session_start", NOW),
+            user("/greet", NOW + 1),
+            bot("Hi! Ask me about [TMS](https://clinic.example/tms).", NOW + 2),
+            user("how much is ketamine", NOW + 3, "faq", 0.9, "faq/ketamine_cost"),
+            bot("Ketamine costs ...", NOW + 4),
+            user(
+                "I'm Jo Smith, 310-555-0123",
+                NOW + 5,
+                "inform",
+                0.8,
+                entities=[{"entity": "person", "value": "Jo Smith"}],
+            ),
+            slot("full_name", "Jo Smith", NOW + 6),
+            slot("requested_slot", "phone", NOW + 6.5),
+            bot("Thank you, Jo Smith", NOW + 7),
+        ],
+    )
+    write(
+        engine,
+        "visitor-b",
+        [
+            user("what is tms", NOW - 86400 * 400, "faq", 0.97, "faq/what_is_tms"),
+            user("price of ketamine?", NOW + 10, "faq", 0.88, "faq/ketamine_cost"),
+            user("zorp blix", NOW + 11, "nlu_fallback", 0.2),
+        ],
+    )
     engine.dispose()
     return url
 
@@ -131,11 +174,20 @@ def rows(url: str) -> list[tuple[str, str, dict[str, Any]]]:
 
 # --- the URL, from the settings Rasa reads ---------------------------------------------------
 def test_a_full_rasa_tracker_url_wins_over_dialect_and_db() -> None:
-    url = tracker_url({"RASA_TRACKER_URL": "postgresql://app:s3cr%40t@db:5432/rasa",
-                       "RASA_TRACKER_DIALECT": "sqlite", "RASA_TRACKER_DB": "var/tracker.db"})
+    url = tracker_url(
+        {
+            "RASA_TRACKER_URL": "postgresql://app:s3cr%40t@db:5432/rasa",
+            "RASA_TRACKER_DIALECT": "sqlite",
+            "RASA_TRACKER_DB": "var/tracker.db",
+        }
+    )
     parsed = make_url(url)
     assert (parsed.get_backend_name(), parsed.host, parsed.port, parsed.database) == (
-        "postgresql", "db", 5432, "rasa")
+        "postgresql",
+        "db",
+        5432,
+        "rasa",
+    )
     assert (parsed.username, parsed.password) == ("app", "s3cr@t")  # never masked as ***
     # A driver this environment has: psycopg2 in the bot's, psycopg 3 in the API's.
     assert importlib.util.find_spec(parsed.get_driver_name()) is not None
@@ -145,20 +197,44 @@ def test_a_full_rasa_tracker_url_wins_over_dialect_and_db() -> None:
 def test_without_settings_the_store_is_sqlite_var_tracker_db() -> None:
     assert tracker_url({}) == f"sqlite:///{DEFAULT_SQLITE_DB}"
     assert DEFAULT_SQLITE_DB.parts[-2:] == ("var", "tracker.db")
-    empty_url = {"RASA_TRACKER_URL": "", "RASA_TRACKER_DIALECT": "sqlite",
-                 "RASA_TRACKER_DB": "var/tracker.db"}
+    empty_url = {
+        "RASA_TRACKER_URL": "",
+        "RASA_TRACKER_DIALECT": "sqlite",
+        "RASA_TRACKER_DB": "var/tracker.db",
+    }
     assert tracker_url(empty_url) == "sqlite:///var/tracker.db"
 
 
 def test_dialect_db_host_and_credentials_build_a_server_url() -> None:
-    url = make_url(tracker_url({"RASA_TRACKER_DIALECT": "postgresql", "RASA_TRACKER_DB": "rasa",
-                                "RASA_TRACKER_HOST": "db.internal", "RASA_TRACKER_PORT": "5433",
-                                "RASA_TRACKER_USER": "app", "RASA_TRACKER_PASSWORD": "pw"}))
+    url = make_url(
+        tracker_url(
+            {
+                "RASA_TRACKER_DIALECT": "postgresql",
+                "RASA_TRACKER_DB": "rasa",
+                "RASA_TRACKER_HOST": "db.internal",
+                "RASA_TRACKER_PORT": "5433",
+                "RASA_TRACKER_USER": "app",
+                "RASA_TRACKER_PASSWORD": "pw",
+            }
+        )
+    )
     assert (url.host, url.port, url.database, url.username, url.password) == (
-        "db.internal", 5433, "rasa", "app", "pw")
+        "db.internal",
+        5433,
+        "rasa",
+        "app",
+        "pw",
+    )
     # Rasa reads a url without a scheme as the host, its port included.
-    hosted = make_url(tracker_url({"RASA_TRACKER_URL": "db.other:6543",
-                                   "RASA_TRACKER_DIALECT": "postgresql", "RASA_TRACKER_DB": "r"}))
+    hosted = make_url(
+        tracker_url(
+            {
+                "RASA_TRACKER_URL": "db.other:6543",
+                "RASA_TRACKER_DIALECT": "postgresql",
+                "RASA_TRACKER_DB": "r",
+            }
+        )
+    )
     assert (hosted.host, hosted.port, hosted.database) == ("db.other", 6543, "r")
 
 
@@ -172,7 +248,8 @@ def test_a_postgresql_driver_missing_here_is_replaced_and_others_are_kept() -> N
 # --- reading -----------------------------------------------------------------------------------
 def test_transcripts_follow_the_order_asked_and_show_what_the_visitor_saw(store: str) -> None:
     [(first, b_turns), (second, a_turns), (third, none)] = transcripts(
-        store, ["visitor-b", "visitor-a", "nobody"])
+        store, ["visitor-b", "visitor-a", "nobody"]
+    )
     assert (first, second, third, none) == ("visitor-b", "visitor-a", "nobody", [])
     assert [(t.speaker, t.text) for t in a_turns] == [
         ("assistant", "Hi! Ask me about TMS."),  # the link's words, not its Markdown
@@ -181,8 +258,9 @@ def test_transcripts_follow_the_order_asked_and_show_what_the_visitor_saw(store:
         ("visitor", "I'm Jo Smith, 310-555-0123"),
         ("assistant", "Thank you, Jo Smith"),
     ]  # "/greet", the widget opening, is not a turn
-    assert a_turns[0] == Turn(datetime.fromtimestamp(NOW + 2, timezone.utc), "assistant",
-                              "Hi! Ask me about TMS.")
+    assert a_turns[0] == Turn(
+        datetime.fromtimestamp(NOW + 2, timezone.utc), "assistant", "Hi! Ask me about TMS."
+    )
     assert len(b_turns) == 3
     assert transcripts(store, []) == []
 
@@ -199,7 +277,11 @@ def test_the_event_stream_is_every_event_each_conversation_in_order(store: str) 
     events = rows(store)
     assert [sender for sender, _, _ in events] == ["visitor-a"] * 9 + ["visitor-b"] * 3
     assert [kind for sender, kind, _ in events if sender == "visitor-a"][:4] == [
-        "action", "user", "bot", "user"]
+        "action",
+        "user",
+        "bot",
+        "user",
+    ]
     assert events[-1][2]["parse_data"]["intent"] == {"name": "nlu_fallback", "confidence": 0.2}
 
 
@@ -231,8 +313,14 @@ def test_erase_redacts_one_conversation_from_a_time_on(store: str) -> None:
     events = rows(store)
     a = [(kind, data) for sender, kind, data in events if sender == "visitor-a"]
     texts = [data["text"] for kind, data in a if kind in ("user", "bot")]
-    assert texts == ["/greet", "Hi! Ask me about [TMS](https://clinic.example/tms).",
-                     "how much is ketamine", "Ketamine costs ...", REMOVED, REMOVED]
+    assert texts == [
+        "/greet",
+        "Hi! Ask me about [TMS](https://clinic.example/tms).",
+        "how much is ketamine",
+        "Ketamine costs ...",
+        REMOVED,
+        REMOVED,
+    ]
     [redacted_user] = [data for kind, data in a if kind == "user" and data["text"] == REMOVED]
     assert redacted_user["parse_data"]["text"] == REMOVED
     assert redacted_user["parse_data"]["entities"] == []
@@ -241,7 +329,10 @@ def test_erase_redacts_one_conversation_from_a_time_on(store: str) -> None:
     assert "Jo Smith" not in json.dumps(events) and "310-555-0123" not in json.dumps(events)
     # The other conversation is untouched.
     assert [data["text"] for sender, _, data in events if sender == "visitor-b"] == [
-        "what is tms", "price of ketamine?", "zorp blix"]
+        "what is tms",
+        "price of ketamine?",
+        "zorp blix",
+    ]
 
 
 def test_erase_through_an_engine_the_caller_owns_leaves_it_open(store: str) -> None:
@@ -251,7 +342,10 @@ def test_erase_through_an_engine_the_caller_owns_leaves_it_open(store: str) -> N
         assert connection.execute(text("SELECT count(*) FROM events")).scalar() == 12
     engine.dispose()
     assert [data["text"] for sender, _, data in rows(store) if sender == "visitor-b"] == [
-        "what is tms", REMOVED, REMOVED]
+        "what is tms",
+        REMOVED,
+        REMOVED,
+    ]
 
 
 def test_redaction_rule_per_event_type() -> None:
@@ -261,4 +355,6 @@ def test_redaction_rule_per_event_type() -> None:
     assert redact_event("slot", {"name": "requested_slot", "value": "phone"})["value"] == "phone"
     assert redact_event("action", {"name": "utter_greet"}) == {"name": "utter_greet"}
     assert redact_event("user", {"text": "hi"}) == {
-        "text": REMOVED, "parse_data": {"text": REMOVED, "entities": []}}
+        "text": REMOVED,
+        "parse_data": {"text": REMOVED, "entities": []},
+    }

@@ -66,15 +66,22 @@ def documented_settings() -> dict[str, tuple[str, int]]:
         assert len(cells) >= 2, f"docs/settings.md:{number}: a setting row needs a default column"
         name_cell, default_cell = cells[0], cells[1]
         name = re.fullmatch(r"`([A-Z][A-Z0-9_]*)`", name_cell)
-        assert name, f"docs/settings.md:{number}: first column must be one setting name in backticks: {name_cell!r}"
+        assert name, (
+            f"docs/settings.md:{number}: first column must be one setting name in backticks: "
+            f"{name_cell!r}"
+        )
         if default_cell == EMPTY:
             default = ""
         else:
             value = re.fullmatch(r"`([^`]*)`", default_cell)
-            assert value, (f"docs/settings.md:{number}: default must be the value in backticks or "
-                           f"{EMPTY}: {default_cell!r}")
+            assert value, (
+                f"docs/settings.md:{number}: default must be the value in backticks or "
+                f"{EMPTY}: {default_cell!r}"
+            )
             default = value.group(1)
-        assert name.group(1) not in documented, f"docs/settings.md:{number}: {name.group(1)} listed twice"
+        assert name.group(1) not in documented, (
+            f"docs/settings.md:{number}: {name.group(1)} listed twice"
+        )
         documented[name.group(1)] = (default, number)
     return documented
 
@@ -102,7 +109,9 @@ def test_documented_defaults_match_env_example() -> None:
 
 def test_readme_is_short() -> None:
     lines = len(README.read_text().splitlines())
-    assert lines <= README_MAX_LINES, f"README.md has {lines} lines; at most {README_MAX_LINES} (move detail to docs/)"
+    assert lines <= README_MAX_LINES, (
+        f"README.md has {lines} lines; at most {README_MAX_LINES} (move detail to docs/)"
+    )
 
 
 def markdown_files() -> list[Path]:
@@ -141,4 +150,6 @@ def test_link_checker_sees_links() -> None:
     sample = ROOT / "README.md"
     assert relative_links(sample), "README.md links to no file: is the link pattern still right?"
     assert LINK.findall("see [the form](docs/lead-form.md#skips) and ![x](docs/widget.png)") == [
-        "docs/lead-form.md#skips", "docs/widget.png"]
+        "docs/lead-form.md#skips",
+        "docs/widget.png",
+    ]

@@ -26,7 +26,9 @@ MAX_LINES = 400
 
 
 def python_files(package: str) -> list[Path]:
-    return sorted(path for path in (ROOT / package).rglob("*.py") if "node_modules" not in path.parts)
+    return sorted(
+        path for path in (ROOT / package).rglob("*.py") if "node_modules" not in path.parts
+    )
 
 
 def imported_packages(source: str) -> Iterator[tuple[int, str]]:
@@ -73,7 +75,12 @@ def test_the_walk_sees_every_form_of_import() -> None:
         "    importlib.import_module('tools.review')\n"
         "from . import sibling\n"
     )
-    assert [package for _, package in imported_packages(source)] == ["actions", "bot", "api", "tools"]
+    assert [package for _, package in imported_packages(source)] == [
+        "actions",
+        "bot",
+        "api",
+        "tools",
+    ]
 
 
 @pytest.mark.parametrize("package", PACKAGES)

@@ -23,7 +23,9 @@ def test_the_committed_locks_match_pyproject() -> None:
 def test_a_range_edited_without_make_lock_is_caught(tmp_path: Path) -> None:
     root = copy_of_the_project(tmp_path)
     pyproject = root / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text().replace('"fastapi>=0.115,<1"', '"fastapi>=0.116,<1"'))
+    pyproject.write_text(
+        pyproject.read_text().replace('"fastapi>=0.115,<1"', '"fastapi>=0.116,<1"')
+    )
     assert problems(root) == [
         "requirements/api.txt is stale: pyproject.toml's api, api-test changed; run `make lock`"
     ]
@@ -33,7 +35,9 @@ def test_a_requirement_missing_from_its_lock_is_caught(tmp_path: Path) -> None:
     root = copy_of_the_project(tmp_path)
     lock = root / "requirements" / "dev.txt"
     lock.write_text(lock.read_text().replace("\nruff==", "\nnot-ruff=="))
-    assert any(problem.startswith("requirements/dev.txt does not pin ruff") for problem in problems(root))
+    assert any(
+        problem.startswith("requirements/dev.txt does not pin ruff") for problem in problems(root)
+    )
 
 
 def test_every_lock_is_installed_by_the_makefile() -> None:

@@ -38,9 +38,19 @@ def test_a_rasa_restart_in_the_middle_of_the_form_resumes_it(stack: Stack) -> No
 
 def test_no_phone_or_email_in_any_log_line(stack: Stack) -> None:
     sender = uuid.uuid4().hex
-    for message in ("I'd like to book a free consultation for spravato", "yes", "90401", "three",
-                    "Rowan Quillfeather", "(310) 555-0177", "rowan.quill@example.org",
-                    "evenings", "insurance", "yes", "yes"):
+    for message in (
+        "I'd like to book a free consultation for spravato",
+        "yes",
+        "90401",
+        "three",
+        "Rowan Quillfeather",
+        "(310) 555-0177",
+        "rowan.quill@example.org",
+        "evenings",
+        "insurance",
+        "yes",
+        "yes",
+    ):
         stack.chat(sender, message)
     assert any(lead["email"] == "rowan.quill@example.org" for lead in stack.leads())
     logs = stack.log_text()

@@ -7,7 +7,7 @@ import io
 import uuid
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Dialog, Page, expect
 
 from tests.web.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, STAFF_EMAIL, STAFF_PASSWORD, Stack
 
@@ -19,8 +19,19 @@ def urgent_lead_from_a_conversation(stack: Stack) -> str:
     sender = uuid.uuid4().hex
     stack.chat(sender, SCRIPT)
     assert "988" in stack.chat(sender, "i've been thinking about ending my life")
-    for message in ("I'd like to book a free consultation", "ketamine", "yes", "90026", "two",
-                    "Ana Torres", "213-555-0199", "skip", "weekday mornings", "insurance", "yes"):
+    for message in (
+        "I'd like to book a free consultation",
+        "ketamine",
+        "yes",
+        "90026",
+        "two",
+        "Ana Torres",
+        "213-555-0199",
+        "skip",
+        "weekday mornings",
+        "insurance",
+        "yes",
+    ):
         stack.chat(sender, message)
     assert "Thank you" in stack.chat(sender, "yes")
     [lead] = [lead for lead in stack.leads() if lead["conversation_id"] == sender]
@@ -40,7 +51,12 @@ def log_in(page: Page, stack: Stack, email: str, password: str) -> None:
 def test_front_desk_works_an_urgent_lead(page: Page, stack: Stack, screenshots: Path) -> None:
     lead_id = urgent_lead_from_a_conversation(stack)
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def dismiss(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
 
     log_in(page, stack, ADMIN_EMAIL, ADMIN_PASSWORD)
     first_row = page.locator("tbody tr").first
@@ -54,7 +70,9 @@ def test_front_desk_works_an_urgent_lead(page: Page, stack: Stack, screenshots: 
     conversation = page.locator(".transcript")
     expect(conversation).to_contain_text("ending my life")
     expect(conversation).to_contain_text(SCRIPT)  # shown as text, never run
-    expect(conversation).to_contain_text("Call or text 988")  # Markdown links read as the widget shows them
+    expect(conversation).to_contain_text(
+        "Call or text 988"
+    )  # Markdown links read as the widget shows them
     expect(conversation).not_to_contain_text("](tel:")
     expect(page.get_by_text("+12135550199")).to_be_visible()
 

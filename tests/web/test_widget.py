@@ -9,11 +9,11 @@ import httpx
 from playwright.sync_api import Browser, Page, expect
 
 from tests.web.conftest import Stack
+from tests.web.helpers import BOT, VISITOR, bot_messages, open_chat, reopen_if_closed, say
 
 
 def conversation_id(page: Page) -> str:
     return page.evaluate("JSON.parse(sessionStorage.getItem('chat_session')).session_id")
-from tests.web.helpers import BOT, VISITOR, bot_messages, open_chat, reopen_if_closed, say
 
 
 def test_page_shows_the_clinic_and_the_greeting_opens_the_chat(
@@ -91,7 +91,10 @@ def test_a_visitor_becomes_a_lead_through_the_widget(page: Page, stack: Stack) -
         assert expected in say(page, message), f"after {message!r}"
     [lead] = [lead for lead in stack.leads() if lead["email"] == "dana.whitfield@example.com"]
     assert (lead["full_name"], lead["phone"], lead["treatment_interest"]) == (
-        "Dana Whitfield", "+13105550199", "tms")
+        "Dana Whitfield",
+        "+13105550199",
+        "tms",
+    )
     assert lead["city"] == "Santa Monica" and lead["qualified"]
 
 
@@ -106,9 +109,12 @@ def test_the_page_makes_no_third_party_request(browser: Browser, stack: Stack) -
     assert hosts == {"127.0.0.1"}
 
 
-def test_widget_works_with_the_keyboard_on_a_phone_sized_screen(browser: Browser, stack: Stack) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
-                                  has_touch=True)
+def test_widget_works_with_the_keyboard_on_a_phone_sized_screen(
+    browser: Browser, stack: Stack
+) -> None:
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     page.goto(stack.site + "/")
     launcher = page.get_by_role("button", name="Open the chat with the clinic's assistant")

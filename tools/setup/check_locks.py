@@ -16,9 +16,10 @@ import hashlib
 import json
 import re
 import sys
-import tomllib
 from pathlib import Path
 from typing import Any
+
+import tomllib
 
 ROOT = Path(__file__).resolve().parents[2]
 # Lock file -> the extras of pyproject.toml it is compiled from.
@@ -58,7 +59,9 @@ def problems(root: Path = ROOT) -> list[str]:
             continue
         text = path.read_text(encoding="utf-8")
         if text.splitlines()[0] != stamp(pyproject, extras):
-            found.append(f"{lock} is stale: pyproject.toml's {', '.join(extras)} changed; run `make lock`")
+            found.append(
+                f"{lock} is stale: pyproject.toml's {', '.join(extras)} changed; run `make lock`"
+            )
         pinned = {canonical(name) for name in _PINNED.findall(text)}
         for requirement in requirements(pyproject, extras):
             match = _NAME.match(requirement)
@@ -71,8 +74,11 @@ def write_stamps(root: Path = ROOT) -> None:
     pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
     for lock, extras in LOCKS.items():
         path = root / lock
-        lines = [line for line in path.read_text(encoding="utf-8").splitlines()
-                 if not line.startswith(STAMP_PREFIX)]
+        lines = [
+            line
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if not line.startswith(STAMP_PREFIX)
+        ]
         path.write_text("\n".join([stamp(pyproject, extras), *lines]) + "\n", encoding="utf-8")
 
 

@@ -42,13 +42,19 @@ def main(example_path: str = ".env.example", target_path: str = ".env") -> int:
         return 0
     current = target.read_text()
     missing = [
-        line for line in rendered.splitlines()
-        if "=" in line and not line.lstrip().startswith("#") and line.split("=", 1)[0] not in _keys(current)
+        line
+        for line in rendered.splitlines()
+        if "=" in line
+        and not line.lstrip().startswith("#")
+        and line.split("=", 1)[0] not in _keys(current)
     ]
     if missing:
         separator = "" if current.endswith("\n") else "\n"
         target.write_text(current + separator + "\n".join(missing) + "\n")
-        print(f"Added new settings to {target}: {', '.join(line.split('=', 1)[0] for line in missing)}")
+        print(
+            f"Added new settings to {target}: "
+            f"{', '.join(line.split('=', 1)[0] for line in missing)}"
+        )
     return 0
 
 

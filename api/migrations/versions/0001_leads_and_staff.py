@@ -4,8 +4,9 @@ Revision ID: 0001
 Revises:
 Create Date: 2026-11-26
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0001"
 down_revision = None
@@ -38,15 +39,30 @@ def upgrade() -> None:
         sa.Column("state", sa.String(2), nullable=True),
         sa.Column(
             "treatment_interest",
-            sa.Enum("ketamine", "spravato", "tms", "unsure", name="treatmentinterest",
-                    native_enum=False, length=20),
+            sa.Enum(
+                "ketamine",
+                "spravato",
+                "tms",
+                "unsure",
+                name="treatmentinterest",
+                native_enum=False,
+                length=20,
+            ),
             nullable=False,
         ),
         sa.Column("contact_consent", sa.Boolean(), nullable=False),
         sa.Column(
             "status",
-            sa.Enum("new", "contacted", "scheduled", "closed", "not_a_fit", name="leadstatus",
-                    native_enum=False, length=20),
+            sa.Enum(
+                "new",
+                "contacted",
+                "scheduled",
+                "closed",
+                "not_a_fit",
+                name="leadstatus",
+                native_enum=False,
+                length=20,
+            ),
             nullable=False,
         ),
     )

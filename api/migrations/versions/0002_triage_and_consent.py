@@ -4,15 +4,18 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-26
 """
-from alembic import op
+
+from typing import Any
+
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None
 
-COLUMNS = [
+COLUMNS: list[sa.Column[Any]] = [
     sa.Column("age_confirmed", sa.Boolean(), nullable=False, server_default=sa.false()),
     sa.Column("antidepressants_tried", sa.String(10), nullable=True),
     sa.Column("preferred_contact_time", sa.String(100), nullable=True),

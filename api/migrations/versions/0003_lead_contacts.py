@@ -4,8 +4,9 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-26
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0003"
 down_revision = "0002"
@@ -17,7 +18,9 @@ def upgrade() -> None:
     op.create_table(
         "lead_contacts",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("lead_id", sa.Uuid(), sa.ForeignKey("leads.id", ondelete="CASCADE"), nullable=False),
+        sa.Column(
+            "lead_id", sa.Uuid(), sa.ForeignKey("leads.id", ondelete="CASCADE"), nullable=False
+        ),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("idempotency_key", sa.String(200), nullable=False, unique=True),
         sa.Column("conversation_id", sa.String(200), nullable=False),

@@ -4,8 +4,9 @@ Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-26
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0004"
 down_revision = "0003"
@@ -19,7 +20,9 @@ def upgrade() -> None:
     op.create_table(
         "lead_events",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("lead_id", sa.Uuid(), sa.ForeignKey("leads.id", ondelete="CASCADE"), nullable=False),
+        sa.Column(
+            "lead_id", sa.Uuid(), sa.ForeignKey("leads.id", ondelete="CASCADE"), nullable=False
+        ),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("staff_email", sa.String(320), nullable=False),
         sa.Column("from_status", sa.String(20)),
