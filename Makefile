@@ -22,8 +22,9 @@ HAPROXY   := /usr/sbin/haproxy
 export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
+# Rasa 3.6 runs on SQLAlchemy 1.4, which would warn at every start about its 2.0 migration:
+# SQLAlchemy's own switch for that one warning.
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
-export PYTHONWARNINGS := ignore::DeprecationWarning
 
 # Read .env (created from .env.example on first use) so every target sees the same settings.
 -include .env
