@@ -60,7 +60,8 @@ def fine_tune(
                 embedding, tf.math.l2_normalize(head, axis=-1), transpose_b=True
             )
             loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(target, logits))
-        optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables, strict=True))
+        # TensorFlow compiles this step with autograph, whose zip() takes no strict=.
+        optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))  # noqa: B905
         return loss
 
     for _ in range(epochs):

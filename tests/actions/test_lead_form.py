@@ -9,22 +9,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.lead_form import ValidateLeadForm
-from clinic.lead import DECLINED
+from clinic.lead import DECLINED, QUESTIONS
 from tests.actions.conftest import TrackerFactory, responses
 
-REQUIRED = [
-    "treatment_interest",
-    "is_adult",
-    "location",
-    "antidepressants_tried",
-    "full_name",
-    "phone",
-    "email",
-    "preferred_contact_time",
-    "payment_method",
-    "contact_consent",
-    "details_confirmed",
-]
+REQUIRED = list(QUESTIONS)
 DOMAIN: dict[str, Any] = {
     "forms": {"lead_form": {"required_slots": REQUIRED}},
     "slots": {
