@@ -233,7 +233,7 @@ review-apply: install  ## Trainers: move the labelled messages of var/review.yml
 test: install train $(CHROMIUM)  ## Install what is needed and run every test
 	@mkdir -p reports
 	$(call step,Layout and API tests ($(VENV)/api))
-	@$(API_PY) -m pytest tests/structure tests/api || $(call fail,API and layout tests,See the failures above.)
+	@$(API_PY) -m pytest tests/structure tests/test_processes.py tests/api || $(call fail,API and layout tests,See the failures above.)
 	$(call step,Conversation store kernel (clinic/rasa_store.py) in both environments)
 	@$(API_PY) -m pytest tests/clinic || $(call fail,conversation store tests (API env),See the failures above.)
 	@$(BOT_PY) -m pytest tests/clinic || $(call fail,conversation store tests (bot env),See the failures above.)

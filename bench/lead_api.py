@@ -13,7 +13,8 @@ from pathlib import Path
 
 import httpx
 
-from bench.processes import API_BIN, ROOT, Processes, base_env, free_port
+from bench.processes import API_BIN, ROOT, base_env, bench_service
+from tests.processes import Services, free_port
 
 SERVICE_TOKEN = "bench-service-token-0123456789"
 STAFF = ("bench@clinic.example", "bench staff passphrase 0123")
@@ -21,9 +22,16 @@ CONCURRENCY = 10
 
 
 def _lead(n: int) -> dict[str, object]:
-    return {"conversation_id": f"bench-{n}", "full_name": "Robin Okafor",
-            "phone": None, "email": f"visitor{n}@example.com", "zip_code": "90401",
-            "treatment_interest": "spravato", "contact_consent": True, "consent_email": True}
+    return {
+        "conversation_id": f"bench-{n}",
+        "full_name": "Robin Okafor",
+        "phone": None,
+        "email": f"visitor{n}@example.com",
+        "zip_code": "90401",
+        "treatment_interest": "spravato",
+        "contact_consent": True,
+        "consent_email": True,
+    }
 
 
 Sender = Callable[[httpx.AsyncClient, int], Awaitable[httpx.Response]]
@@ -46,31 +54,75 @@ async def _rate(send: Sender, seconds: float) -> dict[str, float | int]:
     started = time.perf_counter()
     async with httpx.AsyncClient(timeout=30) as client:
         await asyncio.gather(*(worker(client) for _ in range(CONCURRENCY)))
-    return {"rps": round(done / (time.perf_counter() - started), 1), "requests": done,
-            "errors": errors}
+    return {
+        "rps": round(done / (time.perf_counter() - started), 1),
+        "requests": done,
+        "errors": errors,
+    }
 
 
 def measure(database_url: str, logs: Path, seconds: float) -> dict[str, object]:
-    env = base_env(DATABASE_URL=database_url, SECRET_KEY="bench-secret-key-0123456789abcdef",
-                   LEADS_SERVICE_TOKEN=SERVICE_TOKEN, LEAD_RATE_LIMIT="1000000/minute")
-    subprocess.run([str(API_BIN / "alembic"), "-c", "api/alembic.ini", "upgrade", "head"],
-                   cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run([str(API_BIN / "python"), "-m", "api.cli", "staff-user", "--email", STAFF[0],
-                    "--password", STAFF[1]], cwd=ROOT, env=env, check=True, capture_output=True)
+    env = base_env(
+        DATABASE_URL=database_url,
+        SECRET_KEY="bench-secret-key-0123456789abcdef",
+        LEADS_SERVICE_TOKEN=SERVICE_TOKEN,
+        LEAD_RATE_LIMIT="1000000/minute",
+    )
+    subprocess.run(
+        [str(API_BIN / "alembic"), "-c", "api/alembic.ini", "upgrade", "head"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [
+            str(API_BIN / "python"),
+            "-m",
+            "api.cli",
+            "staff-user",
+            "--email",
+            STAFF[0],
+            "--password",
+            STAFF[1],
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    processes = Processes(env, logs)
+    processes = Services()
     try:
-        processes.start("api", [str(API_BIN / "uvicorn"), "api.main:create_app", "--factory",
-                                "--port", str(port), "--no-access-log"], f"{base}/health")
-        token = httpx.post(f"{base}/api/auth/token",
-                           data={"username": STAFF[0], "password": STAFF[1]}).json()["access_token"]
+        processes.start(
+            bench_service(
+                "api",
+                [
+                    str(API_BIN / "uvicorn"),
+                    "api.main:create_app",
+                    "--factory",
+                    "--port",
+                    str(port),
+                    "--no-access-log",
+                ],
+                f"{base}/health",
+                env,
+                logs,
+            )
+        )
+        token = httpx.post(
+            f"{base}/api/auth/token", data={"username": STAFF[0], "password": STAFF[1]}
+        ).json()["access_token"]
         service = {"Authorization": f"Bearer {SERVICE_TOKEN}"}
         staff = {"Authorization": f"Bearer {token}"}
 
         async def post(client: httpx.AsyncClient, n: int) -> httpx.Response:
-            return await client.post(f"{base}/api/leads", json=_lead(n),
-                                     headers={**service, "Idempotency-Key": f"bench-key-{n}"})
+            return await client.post(
+                f"{base}/api/leads",
+                json=_lead(n),
+                headers={**service, "Idempotency-Key": f"bench-key-{n}"},
+            )
 
         async def get(client: httpx.AsyncClient, n: int) -> httpx.Response:
             return await client.get(f"{base}/api/leads?limit=20&offset={n % 5 * 20}", headers=staff)
@@ -78,9 +130,11 @@ def measure(database_url: str, logs: Path, seconds: float) -> dict[str, object]:
         async def health(client: httpx.AsyncClient, n: int) -> httpx.Response:
             return await client.get(f"{base}/health")
 
-        return {"post_leads": asyncio.run(_rate(post, seconds)),
-                "get_leads": asyncio.run(_rate(get, seconds)),
-                "baseline_get_health": asyncio.run(_rate(health, seconds)),
-                "concurrency": CONCURRENCY}
+        return {
+            "post_leads": asyncio.run(_rate(post, seconds)),
+            "get_leads": asyncio.run(_rate(get, seconds)),
+            "baseline_get_health": asyncio.run(_rate(health, seconds)),
+            "concurrency": CONCURRENCY,
+        }
     finally:
-        processes.close()
+        processes.stop_all()

@@ -26,8 +26,32 @@ FAQ_TURNS = [
     ("what is tms", "magnetic"),
 ]
 APOLOGY = "having trouble"  # utter_service_unavailable: a failed turn, never a success
-AREA_CODES = ["213", "310", "323", "424", "562", "626", "818", "909", "949", "714", "661", "747",
-              "805", "951", "760", "619", "858", "408", "415", "510", "650", "707", "916", "925"]
+AREA_CODES = [
+    "213",
+    "310",
+    "323",
+    "424",
+    "562",
+    "626",
+    "818",
+    "909",
+    "949",
+    "714",
+    "661",
+    "747",
+    "805",
+    "951",
+    "760",
+    "619",
+    "858",
+    "408",
+    "415",
+    "510",
+    "650",
+    "707",
+    "916",
+    "925",
+]
 _VISITORS = itertools.count()
 
 
@@ -64,17 +88,30 @@ class Recorder:
         values = self.seconds.get(kind, [])
         if not values:
             return {"n": 0}
-        cuts = statistics.quantiles(values, n=100, method="inclusive") if len(values) > 1 else values * 99
-        return {"n": len(values), "p50_ms": round(cuts[49] * 1000, 1),
-                "p95_ms": round(cuts[94] * 1000, 1), "max_ms": round(max(values) * 1000, 1)}
+        cuts = (
+            statistics.quantiles(values, n=100, method="inclusive")
+            if len(values) > 1
+            else values * 99
+        )
+        return {
+            "n": len(values),
+            "p50_ms": round(cuts[49] * 1000, 1),
+            "p95_ms": round(cuts[94] * 1000, 1),
+            "max_ms": round(max(values) * 1000, 1),
+        }
 
 
 class Chat:
     """Visitors of one run. `pause` (seconds, low-high) is the time a visitor takes to read the
     answer and type the next message; None sends at once (closed loop)."""
 
-    def __init__(self, rasa_url: str, client: httpx.AsyncClient, recorder: Recorder,
-                 pause: tuple[float, float] | None = None) -> None:
+    def __init__(
+        self,
+        rasa_url: str,
+        client: httpx.AsyncClient,
+        recorder: Recorder,
+        pause: tuple[float, float] | None = None,
+    ) -> None:
         self.url = f"{rasa_url}/webhooks/rest/webhook"
         self.client = client
         self.recorder = recorder
@@ -87,13 +124,17 @@ class Chat:
         try:
             response = await self.client.post(self.url, json={"sender": sender, "message": message})
             elapsed = time.perf_counter() - started
-            said = " ".join(m.get("text", "") for m in response.json()) if response.is_success else ""
+            said = (
+                " ".join(m.get("text", "") for m in response.json()) if response.is_success else ""
+            )
         except (httpx.HTTPError, ValueError) as error:
             self.recorder.errors.append(f"{kind}: {message!r}: {type(error).__name__}")
             return False
         self.recorder.seconds[kind].append(elapsed)
         if response.status_code != 200 or APOLOGY in said or expected.lower() not in said.lower():
-            self.recorder.errors.append(f"{kind}: {message!r} -> {response.status_code} {said[:120]!r}")
+            self.recorder.errors.append(
+                f"{kind}: {message!r} -> {response.status_code} {said[:120]!r}"
+            )
             return False
         return True
 
@@ -111,8 +152,14 @@ class Chat:
         self.recorder.completed_forms.append(sender)
 
 
-async def parse_only(rasa_url: str, token: str, texts: list[str], client: httpx.AsyncClient,
-                     recorder: Recorder, pause: tuple[float, float] | None = None) -> None:
+async def parse_only(
+    rasa_url: str,
+    token: str,
+    texts: list[str],
+    client: httpx.AsyncClient,
+    recorder: Recorder,
+    pause: tuple[float, float] | None = None,
+) -> None:
     """The baseline: Rasa's NLU alone (/model/parse), no dialogue, actions or channel."""
     for text in texts:
         if pause:
@@ -122,4 +169,3 @@ async def parse_only(rasa_url: str, token: str, texts: list[str], client: httpx.
         recorder.seconds["parse"].append(time.perf_counter() - started)
         if response.status_code != 200:
             recorder.errors.append(f"parse: {response.status_code}")
-

@@ -24,56 +24,136 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 from sqlalchemy import create_engine, text
 
 from bench import lead_api
 from bench.load import FAQ_TURNS, Chat, Recorder, parse_only
-from bench.processes import API_BIN, BOT_BIN, MODEL, ROOT, Processes, base_env, free_port
+from bench.processes import API_BIN, BOT_BIN, MODEL, ROOT, base_env, bench_service, resident_mib
 from bench.table import markdown
+from tests.processes import Services, free_port
 
-TARGETS_MS = {("faq_1", "p95_ms"): 100, ("faq_20", "p95_ms"): 300, ("form_1", "p95_ms"): 150,
-              ("submit_1", "p95_ms"): 150}
+TARGETS_MS = {
+    ("faq_1", "p95_ms"): 100,
+    ("faq_20", "p95_ms"): 300,
+    ("form_1", "p95_ms"): 150,
+    ("submit_1", "p95_ms"): 150,
+}
 PAUSE = (2.0, 6.0)  # seconds a paced visitor takes between messages
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
 
 
-def start_assistant(workdir: Path, logs: Path) -> tuple[Processes, dict[str, object]]:
+def start_assistant(workdir: Path, logs: Path) -> tuple[Services, dict[str, object]]:
     api, actions, rasa = free_port(), free_port(), free_port()
     token = secrets.token_urlsafe(16)
     env = base_env(
-        DATABASE_URL=f"sqlite:///{workdir / 'leads.db'}", TRACKER_DB_URL=f"sqlite:///{workdir / 'tracker.db'}",
-        RASA_TRACKER_DIALECT="sqlite", RASA_TRACKER_DB=str(workdir / "tracker.db"), RASA_TRACKER_URL="",
-        RASA_LOCK_STORE="in_memory", RASA_REDIS_HOST="127.0.0.1", RASA_REDIS_PORT="6379",
-        RASA_REDIS_DB="1", SECRET_KEY="bench-secret-key-0123456789abcdef",
-        LEADS_SERVICE_TOKEN=lead_api.SERVICE_TOKEN, LEADS_API_URL=f"http://127.0.0.1:{api}",
+        DATABASE_URL=f"sqlite:///{workdir / 'leads.db'}",
+        TRACKER_DB_URL=f"sqlite:///{workdir / 'tracker.db'}",
+        RASA_TRACKER_DIALECT="sqlite",
+        RASA_TRACKER_DB=str(workdir / "tracker.db"),
+        RASA_TRACKER_URL="",
+        RASA_LOCK_STORE="in_memory",
+        RASA_REDIS_HOST="127.0.0.1",
+        RASA_REDIS_PORT="6379",
+        RASA_REDIS_DB="1",
+        SECRET_KEY="bench-secret-key-0123456789abcdef",
+        LEADS_SERVICE_TOKEN=lead_api.SERVICE_TOKEN,
+        LEADS_API_URL=f"http://127.0.0.1:{api}",
         LEAD_RATE_LIMIT="1000000/minute",  # the benchmark makes hundreds of leads a minute
-        OUTBOX_DIR=str(workdir / "outbox"), ACTION_ENDPOINT_URL=f"http://127.0.0.1:{actions}/webhook",
-        SANIC_HOST="127.0.0.1", RASA_CORS_ORIGINS=f"http://127.0.0.1:{api}",
+        OUTBOX_DIR=str(workdir / "outbox"),
+        ACTION_ENDPOINT_URL=f"http://127.0.0.1:{actions}/webhook",
+        SANIC_HOST="127.0.0.1",
+        RASA_CORS_ORIGINS=f"http://127.0.0.1:{api}",
     )
-    subprocess.run([str(API_BIN / "alembic"), "-c", "api/alembic.ini", "upgrade", "head"],
-                   cwd=ROOT, env=env, check=True, capture_output=True)
-    processes = Processes(env, logs)
-    started = {
-        "api_s": processes.start("api", [str(API_BIN / "uvicorn"), "api.main:create_app", "--factory",
-                                         "--port", str(api), "--no-access-log"],
-                                 f"http://127.0.0.1:{api}/health"),
-        "actions_s": processes.start("actions", [str(BOT_BIN / "python"), "-m", "rasa_sdk", "--actions",
-                                                 "actions", "--port", str(actions)],
-                                     f"http://127.0.0.1:{actions}/health"),
+    subprocess.run(
+        [str(API_BIN / "alembic"), "-c", "api/alembic.ini", "upgrade", "head"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    processes = Services()
+    try:
+        started = {
+            "api_s": processes.start(
+                bench_service(
+                    "api",
+                    [
+                        str(API_BIN / "uvicorn"),
+                        "api.main:create_app",
+                        "--factory",
+                        "--port",
+                        str(api),
+                        "--no-access-log",
+                    ],
+                    f"http://127.0.0.1:{api}/health",
+                    env,
+                    logs,
+                )
+            ),
+            "actions_s": processes.start(
+                bench_service(
+                    "actions",
+                    [
+                        str(BOT_BIN / "python"),
+                        "-m",
+                        "rasa_sdk",
+                        "--actions",
+                        "actions",
+                        "--port",
+                        str(actions),
+                    ],
+                    f"http://127.0.0.1:{actions}/health",
+                    env,
+                    logs,
+                )
+            ),
+        }
+        begun = time.perf_counter()
+        processes.start(
+            bench_service(
+                "rasa",
+                [
+                    str(BOT_BIN / "rasa"),
+                    "run",
+                    "--model",
+                    str(MODEL),
+                    "--endpoints",
+                    "endpoints.yml",
+                    "--credentials",
+                    "credentials.yml",
+                    "--interface",
+                    "127.0.0.1",
+                    "--port",
+                    str(rasa),
+                    "--enable-api",
+                    "--auth-token",
+                    token,
+                ],
+                f"http://127.0.0.1:{rasa}/",
+                env,
+                logs,
+            )
+        )
+        first = httpx.post(
+            f"http://127.0.0.1:{rasa}/webhooks/rest/webhook",
+            timeout=60,
+            json={"sender": "bench-warm-up", "message": "hello"},
+        )
+        assert first.status_code == 200 and first.json(), first.text
+        started["rasa_to_first_answer_s"] = time.perf_counter() - begun
+    except BaseException:
+        processes.stop_all()  # the caller only stops what this returns
+        raise
+    info = {
+        "rasa": f"http://127.0.0.1:{rasa}",
+        "token": token,
+        "leads_db": workdir / "leads.db",
+        "started": {k: round(v, 1) for k, v in started.items()},
+        "outbox": workdir / "outbox",
     }
-    begun = time.perf_counter()
-    processes.start("rasa", [str(BOT_BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints",
-                             "endpoints.yml", "--credentials", "credentials.yml", "--interface",
-                             "127.0.0.1", "--port", str(rasa), "--enable-api", "--auth-token", token],
-                    f"http://127.0.0.1:{rasa}/")
-    first = httpx.post(f"http://127.0.0.1:{rasa}/webhooks/rest/webhook", timeout=60,
-                       json={"sender": "bench-warm-up", "message": "hello"})
-    assert first.status_code == 200 and first.json(), first.text
-    started["rasa_to_first_answer_s"] = time.perf_counter() - begun
-    info = {"rasa": f"http://127.0.0.1:{rasa}", "token": token, "leads_db": workdir / "leads.db",
-            "started": {k: round(v, 1) for k, v in started.items()}, "outbox": workdir / "outbox"}
     return processes, info
 
 
@@ -85,24 +165,34 @@ async def warm_up(info: dict[str, object]) -> None:
         await chat.form_visitor()
 
 
-async def latency(info: dict[str, object], visitors: int, recorder: Recorder, kind: str,
-                  pause: tuple[float, float] | None) -> None:
+async def latency(
+    info: dict[str, object],
+    visitors: int,
+    recorder: Recorder,
+    kind: str,
+    pause: tuple[float, float] | None,
+) -> None:
     rasa = str(info["rasa"])
     async with httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=200)) as client:
         chat = Chat(rasa, client, recorder, pause)
         if kind == "faq":
-            await asyncio.gather(*(chat.faq_visitor(48 if visitors == 1 else 16, offset=v)
-                                   for v in range(visitors)))
+            await asyncio.gather(
+                *(chat.faq_visitor(48 if visitors == 1 else 16, offset=v) for v in range(visitors))
+            )
         elif kind == "form":
             for _ in range(8 if visitors == 1 else 1):
                 await asyncio.gather(*(chat.form_visitor() for _ in range(visitors)))
         else:
             texts = [question for question, _ in FAQ_TURNS] * (6 if visitors == 1 else 2)
-            await asyncio.gather(*(parse_only(rasa, str(info["token"]), texts, client, recorder,
-                                              pause) for _ in range(visitors)))
+            await asyncio.gather(
+                *(
+                    parse_only(rasa, str(info["token"]), texts, client, recorder, pause)
+                    for _ in range(visitors)
+                )
+            )
 
 
-async def throughput(info: dict[str, object], visitors: int, seconds: float) -> dict[str, object]:
+async def throughput(info: dict[str, object], visitors: int, seconds: float) -> dict[str, Any]:
     """Visitors loop (two questions, then a whole consultation request) until time is up."""
     recorder = Recorder()
     deadline = time.perf_counter() + seconds
@@ -124,12 +214,22 @@ async def throughput(info: dict[str, object], visitors: int, seconds: float) -> 
     outbox = Path(str(info["outbox"]))
     waiting = len(list(outbox.glob("*.json"))) if outbox.exists() else 0
     lost = [sender for sender in recorder.completed_forms if sender not in stored]
-    return {"visitors": visitors, "start_window_s": seconds, "seconds": round(elapsed, 1), "turns": turns,
-            "turns_per_s": round(turns / elapsed, 1), "errors": len(recorder.errors),
-            "error_examples": recorder.errors[:5], "leads_completed": len(recorder.completed_forms),
-            "leads_stored": len(recorder.completed_forms) - len(lost), "leads_lost": len(lost),
-            "leads_in_outbox": waiting, "faq_turns": recorder.summary("faq"),
-            "form_turns": recorder.summary("form"), "submit_turns": recorder.summary("submit")}
+    return {
+        "visitors": visitors,
+        "start_window_s": seconds,
+        "seconds": round(elapsed, 1),
+        "turns": turns,
+        "turns_per_s": round(turns / elapsed, 1),
+        "errors": len(recorder.errors),
+        "error_examples": recorder.errors[:5],
+        "leads_completed": len(recorder.completed_forms),
+        "leads_stored": len(recorder.completed_forms) - len(lost),
+        "leads_lost": len(lost),
+        "leads_in_outbox": waiting,
+        "faq_turns": recorder.summary("faq"),
+        "form_turns": recorder.summary("form"),
+        "submit_turns": recorder.summary("submit"),
+    }
 
 
 def _stored_conversations(database: Path) -> set[str]:
@@ -142,14 +242,32 @@ def _stored_conversations(database: Path) -> set[str]:
 
 def training_time(workdir: Path) -> float:
     started = time.perf_counter()
-    subprocess.run([str(BOT_BIN / "rasa"), "train", "--config", "config.yml", "--domain", "domain.yml",
-                    "--data", "data", "--out", str(workdir / "models"), "--force"],
-                   cwd=ROOT, env=base_env(), check=True, capture_output=True)
+    subprocess.run(
+        [
+            str(BOT_BIN / "rasa"),
+            "train",
+            "--config",
+            "config.yml",
+            "--domain",
+            "domain.yml",
+            "--data",
+            "data",
+            "--out",
+            str(workdir / "models"),
+            "--force",
+        ],
+        cwd=ROOT,
+        env=base_env(),
+        check=True,
+        capture_output=True,
+    )
     return round(time.perf_counter() - started, 1)
 
 
 def lead_api_figures(workdir: Path, logs: Path, seconds: float) -> dict[str, object]:
-    figures: dict[str, object] = {"sqlite": lead_api.measure(f"sqlite:///{workdir / 'api.core.db'}", logs, seconds)}
+    figures: dict[str, object] = {
+        "sqlite": lead_api.measure(f"sqlite:///{workdir / 'api.db'}", logs, seconds)
+    }
     name = f"bench_leads_{secrets.token_hex(4)}"
     admin = create_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT")
     try:
@@ -177,47 +295,60 @@ def main() -> None:
     logs = workdir / "logs"
     logs.mkdir()
     report: dict[str, object] = {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())},
-        "load_model": {"paced": f"visitors pause {PAUSE[0]}-{PAUSE[1]} s between messages",
-                       "closed": "visitors send the next message as soon as the answer arrives",
-                       "throughput": "closed loop, 50 visitors"},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        },
+        "load_model": {
+            "paced": f"visitors pause {PAUSE[0]}-{PAUSE[1]} s between messages",
+            "closed": "visitors send the next message as soon as the answer arrives",
+            "throughput": "closed loop, 50 visitors",
+        },
     }
+    runs: dict[str, dict[str, Any]] = {}
+    flow: dict[str, Any] = {}
     processes, info = start_assistant(workdir, logs)
     try:
         report["startup_s"] = info["started"]
         asyncio.run(warm_up(info))
-        runs: dict[str, dict[str, object]] = {}
         for visitors, pause, suffix in ((1, None, ""), (20, PAUSE, ""), (20, None, "_closed")):
             for kind in ("parse", "faq", "form"):
                 recorder = Recorder()
                 asyncio.run(latency(info, visitors, recorder, kind, pause))
                 for recorded in recorder.seconds:
                     runs[f"{recorded}_{visitors}{suffix}"] = recorder.summary(recorded) | {
-                        "errors": len(recorder.errors)}
-                print(f"  {kind}, {visitors} visitors{suffix}: {len(recorder.errors)} errors", flush=True)
+                        "errors": len(recorder.errors)
+                    }
+                print(
+                    f"  {kind}, {visitors} visitors{suffix}: {len(recorder.errors)} errors",
+                    flush=True,
+                )
         for run in ("1", "20", "20_closed"):
             faq, parse = runs[f"faq_{run}"], runs[f"parse_{run}"]
             faq["vs_parse_p50"] = round(float(faq["p50_ms"]) / float(parse["p50_ms"]), 2)
         report["latency"] = runs
-        report["throughput"] = asyncio.run(throughput(info, 50, args.seconds))
+        flow = report["throughput"] = asyncio.run(throughput(info, 50, args.seconds))
         print("  throughput: done", flush=True)
-        report["resident_mib"] = processes.resident_mib()
+        report["resident_mib"] = resident_mib(processes)
     finally:
-        processes.close()
+        processes.stop_all()
     report["lead_api"] = lead_api_figures(workdir, logs, seconds=10)
     print("  lead API: done", flush=True)
     if not args.skip_training:
         report["training_s"] = training_time(workdir)
     report["targets"] = [
-        {"figure": f"{run}.{stat}", "limit_ms": limit,
-         "value_ms": report["latency"][run][stat],  # type: ignore[index]
-         "met": float(report["latency"][run][stat]) < limit}  # type: ignore[index]
+        {
+            "figure": f"{run}.{stat}",
+            "limit_ms": limit,
+            "value_ms": runs[run][stat],
+            "met": float(runs[run][stat]) < limit,
+        }
         for (run, stat), limit in TARGETS_MS.items()
-    ] + [{"figure": "throughput.errors", "limit": 0, "value": report["throughput"]["errors"],  # type: ignore[index]
-          "met": report["throughput"]["errors"] == 0},  # type: ignore[index]
-         {"figure": "throughput.leads_lost", "limit": 0, "value": report["throughput"]["leads_lost"],  # type: ignore[index]
-          "met": report["throughput"]["leads_lost"] == 0}]  # type: ignore[index]
+    ] + [
+        {"figure": f"throughput.{name}", "limit": 0, "value": flow[name], "met": flow[name] == 0}
+        for name in ("errors", "leads_lost")
+    ]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2, default=str) + "\n")
     args.out.with_suffix(".md").write_text(markdown(report))

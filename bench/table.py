@@ -16,7 +16,8 @@ def _row(latency: dict[str, Any], kind: str) -> str:
 def markdown(report: dict[str, Any]) -> str:
     latency, throughput = report["latency"], report["throughput"]
     lines = [
-        f"Measured {report['machine']['when']} on {report['machine']['cpus']} CPUs. p50 / p95 in ms. "
+        f"Measured {report['machine']['when']} on {report['machine']['cpus']} CPUs. "
+        "p50 / p95 in ms. "
         "20 conversations: 20 people chatting, each pausing 2-6 s to read and type; stress: 20 "
         "visitors sending without pause (20 messages always in flight).",
         "",
@@ -35,22 +36,33 @@ def markdown(report: dict[str, Any]) -> str:
         "",
     ]
     api = report["lead_api"]
-    lines += ["| Leads API, 10 clients (requests/s) | POST /api/leads | GET /api/leads | baseline GET /health |",
-              "|---|---|---|---|"]
+    lines += [
+        "| Leads API, 10 clients (requests/s) | POST /api/leads | GET /api/leads "
+        "| baseline GET /health |",
+        "|---|---|---|---|",
+    ]
     for database in ("sqlite", "postgresql"):
         figures = api.get(database, {})
         if "skipped" in figures or not figures:
             lines.append(f"| {database} | {figures.get('skipped', 'not measured')} | | |")
             continue
-        lines.append(f"| {database} | {figures['post_leads']['rps']} | {figures['get_leads']['rps']} | "
-                     f"{figures['baseline_get_health']['rps']} |")
+        lines.append(
+            f"| {database} | {figures['post_leads']['rps']} | {figures['get_leads']['rps']} | "
+            f"{figures['baseline_get_health']['rps']} |"
+        )
     started, memory = report["startup_s"], report["resident_mib"]
     lines += [
         "",
         f"Start-up: Rasa to its first answer {started['rasa_to_first_answer_s']} s, action server "
         f"{started['actions_s']} s, API {started['api_s']} s. "
-        + (f"Training (`rasa train --force`): {report['training_s']} s. " if "training_s" in report else "")
-        + "Resident memory: " + ", ".join(f"{name} {mib:.0f} MiB" for name, mib in memory.items()) + ".",
+        + (
+            f"Training (`rasa train --force`): {report['training_s']} s. "
+            if "training_s" in report
+            else ""
+        )
+        + "Resident memory: "
+        + ", ".join(f"{name} {mib:.0f} MiB" for name, mib in memory.items())
+        + ".",
         "",
     ]
     return "\n".join(lines)

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+
+from tests.processes import Service, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "assistant.tar.gz"
@@ -26,53 +26,55 @@ STAFF_EMAIL = "tester@clinic.example"
 STAFF_PASSWORD = "conversation-tests-password"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{process.args} exited with {process.returncode}")
-        try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"{url} did not come up within {timeout} s")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+def service(
+    name: str, command: list[str], ready: str, env: dict[str, str], quiet: bool = False
+) -> Service:
+    """A helper process: no log file (its output goes where pytest's does and shows with a
+    failure), up within 60 s, 10 s to stop before it is killed."""
+    return Service(
+        name,
+        command,
+        ready=ready,
+        env=env,
+        cwd=ROOT,
+        quiet=quiet,
+        start_timeout=60,
+        poll_every=0.3,
+        request_timeout=1,
+        stop_timeout=10,
+    )
 
 
 @dataclass
 class LeadsApi:
     url: str
     env: dict[str, str]
-    process: subprocess.Popen[bytes] | None = None
+    service: Service = field(init=False)
+
+    def __post_init__(self) -> None:
+        port = self.url.rsplit(":", 1)[1]
+        self.service = service(
+            "leads API",
+            [
+                str(API_BIN / "uvicorn"),
+                "api.main:create_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                port,
+                "--log-level",
+                "warning",
+            ],
+            f"{self.url}/health",
+            self.env,
+        )
 
     def start(self) -> None:
-        port = self.url.rsplit(":", 1)[1]
-        self.process = subprocess.Popen(
-            [str(API_BIN / "uvicorn"), "api.main:create_app", "--factory",
-             "--host", "127.0.0.1", "--port", port, "--log-level", "warning"],
-            cwd=ROOT, env=self.env,
-        )
-        wait_until_up(f"{self.url}/health", self.process)
+        self.service.start()
 
     def stop(self) -> None:
-        if self.process is not None:
-            stop(self.process)
-            self.process = None
+        self.service.stop()
 
     def leads(self) -> list[dict[str, Any]]:
         token = httpx.post(
@@ -99,11 +101,29 @@ def leads_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LeadsApi]:
         "SECRET_KEY": "conversation-tests-secret-key-0123456789",
         "LEADS_SERVICE_TOKEN": SERVICE_TOKEN,
     }
-    subprocess.run([str(API_BIN / "alembic"), "-c", "api/alembic.ini", "upgrade", "head"],
-                   cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run([str(API_BIN / "python"), "-m", "api.cli", "staff-user",
-                    "--email", STAFF_EMAIL, "--password", STAFF_PASSWORD],
-                   cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [str(API_BIN / "alembic"), "-c", "api/alembic.ini", "upgrade", "head"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [
+            str(API_BIN / "python"),
+            "-m",
+            "api.cli",
+            "staff-user",
+            "--email",
+            STAFF_EMAIL,
+            "--password",
+            STAFF_PASSWORD,
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     api = LeadsApi(url=f"http://127.0.0.1:{free_port()}", env=env)
     api.start()
     yield api
@@ -126,14 +146,15 @@ def action_env(leads_api: LeadsApi, tmp_path_factory: pytest.TempPathFactory) ->
 @pytest.fixture(scope="session")
 def action_server(action_env: dict[str, str]) -> Iterator[str]:
     port = free_port()
-    env = action_env
-    process = subprocess.Popen(
+    # Quiet: what the actions print is dropped; the SDK's log lines are on stderr and stay.
+    with service(
+        "action server",
         [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-    )
-    wait_until_up(f"http://127.0.0.1:{port}/health", process)
-    yield f"http://127.0.0.1:{port}/webhook"
-    stop(process)
+        f"http://127.0.0.1:{port}/health",
+        action_env,
+        quiet=True,
+    ):
+        yield f"http://127.0.0.1:{port}/webhook"
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import httpx
 
 
-def converse(webhooks: list[str], sender: str, steps: list[tuple[str, str]], timeout: float = 60) -> None:
+def converse(
+    webhooks: list[str], sender: str, steps: list[tuple[str, str]], timeout: float = 60
+) -> None:
     """Send each (message, expected phrase) step, turn n to webhooks[n % len(webhooks)], and
     fail at the first reply without its expected phrase."""
     for turn, (message, expected) in enumerate(steps):

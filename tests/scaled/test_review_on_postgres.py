@@ -60,26 +60,36 @@ def rasa_tracker_url() -> Iterator[str]:
 def bot_env(tracker_url: str, decoy: Path) -> dict[str, str]:
     """The scaled run's settings, with a SQLite store at RASA_TRACKER_DB that must not be read."""
     return {
-        **os.environ, "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "ignore",
-        "RASA_TELEMETRY_ENABLED": "false", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "PYTHONWARNINGS": "ignore",
+        "RASA_TELEMETRY_ENABLED": "false",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         "RASA_TRACKER_URL": tracker_url,
-        "RASA_TRACKER_DIALECT": "sqlite", "RASA_TRACKER_DB": str(decoy),
+        "RASA_TRACKER_DIALECT": "sqlite",
+        "RASA_TRACKER_DB": str(decoy),
         # The rest of endpoints.yml, which Rasa reads whole.
-        "ACTION_ENDPOINT_URL": "http://127.0.0.1:5055/webhook", "RASA_LOCK_STORE": "in_memory",
-        "RASA_REDIS_HOST": "127.0.0.1", "RASA_REDIS_PORT": "6379", "RASA_REDIS_DB": "1",
+        "ACTION_ENDPOINT_URL": "http://127.0.0.1:5055/webhook",
+        "RASA_LOCK_STORE": "in_memory",
+        "RASA_REDIS_HOST": "127.0.0.1",
+        "RASA_REDIS_PORT": "6379",
+        "RASA_REDIS_DB": "1",
     }
 
 
 def decoy_store(path: Path) -> None:
     """A SQLite store in Rasa's shape holding a poorly understood message of its own."""
     with sqlite3.connect(path) as connection:
-        connection.execute("CREATE TABLE events (id INTEGER NOT NULL PRIMARY KEY, sender_id "
-                           "VARCHAR(255) NOT NULL, type_name VARCHAR(255) NOT NULL, timestamp "
-                           "FLOAT, intent_name VARCHAR(255), action_name VARCHAR(255), data TEXT)")
+        connection.execute(
+            "CREATE TABLE events (id INTEGER NOT NULL PRIMARY KEY, sender_id "
+            "VARCHAR(255) NOT NULL, type_name VARCHAR(255) NOT NULL, timestamp "
+            "FLOAT, intent_name VARCHAR(255), action_name VARCHAR(255), data TEXT)"
+        )
         connection.execute(
             "INSERT INTO events (sender_id, type_name, timestamp, intent_name, data) VALUES "
             "('old', 'user', 1.0, 'nlu_fallback', '{\"text\": \"message from the sqlite file\", "
-            "\"parse_data\": {\"intent\": {\"name\": \"nlu_fallback\", \"confidence\": 0.1}}}')")
+            '"parse_data": {"intent": {"name": "nlu_fallback", "confidence": 0.1}}}\')'
+        )
     connection.close()
 
 
@@ -90,17 +100,30 @@ def test_make_review_reads_the_postgresql_store_of_rasa_tracker_url(
     decoy_store(decoy)
     env = bot_env(rasa_tracker_url, decoy)
     sender = f"visitor-{uuid.uuid4().hex[:8]}"
-    written = subprocess.run([str(BOT_PY), "-c", WRITE_CONVERSATION, sender], cwd=ROOT, env=env,
-                             capture_output=True, text=True, timeout=300)
+    written = subprocess.run(
+        [str(BOT_PY), "-c", WRITE_CONVERSATION, sender],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert written.returncode == 0, written.stderr[-3000:]
 
     queue = tmp_path / "review.yml"
     review = [str(BOT_PY), "-m", "tools.review", "collect", "--queue", str(queue)]
-    collected = subprocess.run(review, cwd=ROOT, env=env, capture_output=True, text=True,
-                               timeout=300)
+    collected = subprocess.run(
+        review, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
     assert collected.returncode == 0, collected.stderr[-3000:]
     assert "1 messages need a look" in collected.stdout
 
     messages = yaml.safe_load(queue.read_text(encoding="utf-8"))["messages"]
-    assert messages == [{"text": "does the wobbly magnet thing hurt",
-                         "predicted": "affirm (0.31)", "seen": 1, "intent": None}]
+    assert messages == [
+        {
+            "text": "does the wobbly magnet thing hurt",
+            "predicted": "affirm (0.31)",
+            "seen": 1,
+            "intent": None,
+        }
+    ]

@@ -15,7 +15,6 @@ import csv
 import io
 import os
 import signal
-import subprocess
 import time
 import uuid
 from collections.abc import Iterator
@@ -29,8 +28,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from tests.databases import drop_database
+from tests.processes import ROOT, Service, ServiceError, below_500, free_port
 from tests.scaled.conversation import converse
-from tests.web.conftest import ROOT, free_port
 
 SERVER = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -48,29 +47,26 @@ class Scaled:
         """(backend, server) -> requests it took, from HAProxy's statistics."""
         body = httpx.get(self.url("BALANCER_STATS_PORT") + "/;csv", timeout=5).text
         rows = csv.DictReader(io.StringIO(body.lstrip("# ")))
-        return {(row["pxname"], row["svname"]): int(row["stot"] or 0) for row in rows
-                if row["svname"] not in ("FRONTEND", "BACKEND")}
-
-
-def _wait(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 300) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"make run-scaled stopped:\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(url, timeout=2).status_code < 500:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(1)
-    pytest.fail(f"{url} did not answer in {timeout} s:\n{log.read_text()[-3000:]}")
+        return {
+            (row["pxname"], row["svname"]): int(row["stot"] or 0)
+            for row in rows
+            if row["svname"] not in ("FRONTEND", "BACKEND")
+        }
 
 
 @pytest.fixture(scope="module")
 def scaled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scaled]:
     suffix = uuid.uuid4().hex[:10]
-    names = ["API_PORT", "API_PORT_1", "API_PORT_2", "RASA_PORT", "RASA_PORT_1", "RASA_PORT_2",
-             "BALANCER_STATS_PORT", "ACTION_SERVER_PORT"]
+    names = [
+        "API_PORT",
+        "API_PORT_1",
+        "API_PORT_2",
+        "RASA_PORT",
+        "RASA_PORT_1",
+        "RASA_PORT_2",
+        "BALANCER_STATS_PORT",
+        "ACTION_SERVER_PORT",
+    ]
     ports = {name: free_port() for name in names}
     server = make_url(SERVER)
     settings = {
@@ -81,31 +77,53 @@ def scaled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scaled]:
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{ports['ACTION_SERVER_PORT']}/webhook",
         "OUTBOX_DIR": str(tmp_path_factory.mktemp("outbox")),
     }
-    log = tmp_path_factory.mktemp("run_scaled") / "make.log"
-    with log.open("wb") as output:
-        # Variables on make's command line win over .env, as an operator would override them.
-        process = subprocess.Popen(
-            ["make", "run-scaled", *(f"{key}={value}" for key, value in settings.items())],
-            cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
-            env={key: value for key, value in os.environ.items() if key != "MAKEFLAGS"},
-        )
-    leads_url = make_url(SERVER).set(database=settings["SCALED_LEADS_DB"]).render_as_string(
-        hide_password=False)
-    stack = Scaled(ports, leads_url, log)
+    leads_url = (
+        make_url(SERVER)
+        .set(database=settings["SCALED_LEADS_DB"])
+        .render_as_string(hide_password=False)
+    )
+    stack = Scaled(ports, leads_url, tmp_path_factory.mktemp("run_scaled") / "make.log")
+    up = [
+        stack.url(name) + path
+        for name, path in [
+            ("RASA_PORT_1", "/"),
+            ("RASA_PORT_2", "/"),
+            ("API_PORT_1", "/health"),
+            ("API_PORT_2", "/health"),
+            ("ACTION_SERVER_PORT", "/health"),
+            ("RASA_PORT", "/"),
+            ("API_PORT", "/health"),
+        ]
+    ]
+    # Variables on make's command line win over .env, as an operator would override them.
+    command = ["make", "run-scaled", *(f"{key}={value}" for key, value in settings.items())]
+    run_scaled = Service(
+        "make run-scaled",
+        command,
+        ready=up,
+        cwd=ROOT,
+        log=stack.log,
+        env={key: value for key, value in os.environ.items() if key != "MAKEFLAGS"},
+        # Each address gets 300 s, polled every second; any answer below 500 counts (HAProxy
+        # says 503 until a server behind it is up). Stopped as Ctrl-C stops it: SIGINT to the
+        # whole group (make, honcho and the servers), SIGKILL 30 s later.
+        start_timeout=300,
+        poll_every=1,
+        request_timeout=2,
+        accept=below_500,
+        own_group=True,
+        stop_signal=signal.SIGINT,
+        stop_timeout=30,
+    )
     try:
-        for name, path in [("RASA_PORT_1", "/"), ("RASA_PORT_2", "/"), ("API_PORT_1", "/health"),
-                           ("API_PORT_2", "/health"), ("ACTION_SERVER_PORT", "/health"),
-                           ("RASA_PORT", "/"), ("API_PORT", "/health")]:
-            _wait(stack.url(name) + path, process, log)
+        try:
+            run_scaled.start()
+        except ServiceError as error:
+            pytest.fail(str(error))
         time.sleep(3)  # HAProxy's health checks (every 2 s) mark both servers of each pair up
         yield stack
     finally:
-        os.killpg(process.pid, signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        run_scaled.stop()
         for key in ("SCALED_LEADS_DB", "SCALED_CONVERSATIONS_DB"):
             drop_database(SERVER, settings[key])
 
@@ -136,8 +154,12 @@ def test_rest_conversation_through_the_balancer_uses_both_rasa_servers_and_keeps
     engine = create_engine(scaled.leads_url)
     with engine.connect() as connection:
         rows = connection.execute(
-            text("SELECT full_name, phone, treatment_interest FROM leads "
-                 "WHERE conversation_id = :sender"), {"sender": sender}).all()
+            text(
+                "SELECT full_name, phone, treatment_interest FROM leads "
+                "WHERE conversation_id = :sender"
+            ),
+            {"sender": sender},
+        ).all()
     engine.dispose()
     assert [tuple(row) for row in rows] == [("Ines Carvalho", "+14245550161", "tms")]
 
@@ -182,8 +204,9 @@ def test_socketio_visitors_on_long_polling_get_every_reply_through_the_balancer(
     messages = ["hello", "how long does a spravato session take", "where are you located"]
 
     async def visitors() -> list[list[list[str]]]:
-        return await asyncio.gather(*(_socketio_visitor(scaled.url("RASA_PORT"), messages)
-                                      for _ in range(3)))
+        return await asyncio.gather(
+            *(_socketio_visitor(scaled.url("RASA_PORT"), messages) for _ in range(3))
+        )
 
     for answers in asyncio.run(visitors()):
         joined = [" ".join(texts) for texts in answers]
@@ -191,8 +214,10 @@ def test_socketio_visitors_on_long_polling_get_every_reply_through_the_balancer(
         assert "2 hours" in joined[1], joined[1]
         assert "Santa Monica" in joined[2], joined[2]
     after = scaled.requests_per_server()
-    took = {server: after[("rasa_socketio", server)] - before.get(("rasa_socketio", server), 0)
-            for server in ("rasa1", "rasa2")}
+    took = {
+        server: after[("rasa_socketio", server)] - before.get(("rasa_socketio", server), 0)
+        for server in ("rasa1", "rasa2")
+    }
     # All visitors here share one address, so the balancer kept all of them on one server.
     assert sorted(took.values())[0] == 0 and sorted(took.values())[1] >= 3 * len(messages), took
 

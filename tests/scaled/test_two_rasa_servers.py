@@ -13,9 +13,19 @@ from contextlib import ExitStack
 import pytest
 
 from tests.databases import fresh_database
+from tests.processes import Services, free_port
 from tests.scaled.conversation import converse
-from tests.web.conftest import (API_BIN, BOT_BIN, MODEL, ROOT, SERVICE_TOKEN, STAFF_EMAIL,
-                                STAFF_PASSWORD, Stack, free_port)
+from tests.web.conftest import (
+    API_BIN,
+    BOT_BIN,
+    MODEL,
+    ROOT,
+    SERVICE_TOKEN,
+    STAFF_EMAIL,
+    STAFF_PASSWORD,
+    Stack,
+    stack_service,
+)
 
 SERVER = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS = os.environ.get("TEST_REDIS_HOST", "127.0.0.1")
@@ -30,43 +40,114 @@ def scaled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     data = tmp_path_factory.mktemp("scaled")
     api, actions, rasa_a, rasa_b = (free_port() for _ in range(4))
     env = {
-        **os.environ, "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "ignore",
-        "DATABASE_URL": leads_url, "SECRET_KEY": "scaled-tests-secret-key-0123456789",
-        "LEADS_SERVICE_TOKEN": SERVICE_TOKEN, "LEADS_API_URL": f"http://127.0.0.1:{api}",
-        "OUTBOX_DIR": str(data / "outbox"), "SANIC_HOST": "127.0.0.1",
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "PYTHONWARNINGS": "ignore",
+        "DATABASE_URL": leads_url,
+        "SECRET_KEY": "scaled-tests-secret-key-0123456789",
+        "LEADS_SERVICE_TOKEN": SERVICE_TOKEN,
+        "LEADS_API_URL": f"http://127.0.0.1:{api}",
+        "OUTBOX_DIR": str(data / "outbox"),
+        "SANIC_HOST": "127.0.0.1",
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions}/webhook",
         # Rasa's SQLAlchemy 1.4 uses psycopg2: the plain postgresql:// scheme.
         "RASA_TRACKER_URL": tracker_url.replace("postgresql+psycopg://", "postgresql://"),
-        "RASA_TRACKER_DIALECT": "postgresql", "RASA_TRACKER_DB": "unused",
-        "RASA_LOCK_STORE": "redis", "RASA_REDIS_HOST": REDIS, "RASA_REDIS_PORT": "6379",
-        "RASA_REDIS_DB": "1", "RASA_CORS_ORIGINS": f"http://127.0.0.1:{api}",
-        "TRACKER_DB_URL": tracker_url, "RASA_TELEMETRY_ENABLED": "false",
+        "RASA_TRACKER_DIALECT": "postgresql",
+        "RASA_TRACKER_DB": "unused",
+        "RASA_LOCK_STORE": "redis",
+        "RASA_REDIS_HOST": REDIS,
+        "RASA_REDIS_PORT": "6379",
+        "RASA_REDIS_DB": "1",
+        "RASA_CORS_ORIGINS": f"http://127.0.0.1:{api}",
+        "TRACKER_DB_URL": tracker_url,
+        "RASA_TELEMETRY_ENABLED": "false",
     }
-    subprocess.run([str(API_BIN / "alembic"), "-c", "api/alembic.ini", "upgrade", "head"],
-                   cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run([str(API_BIN / "python"), "-m", "api.cli", "staff-user", "--email", STAFF_EMAIL,
-                    "--password", STAFF_PASSWORD], cwd=ROOT, env=env, check=True, capture_output=True)
-    rasa = [str(BOT_BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", "endpoints.yml",
-            "--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port"]
-    commands = {
-        "api": ([str(API_BIN / "uvicorn"), "api.main:create_app", "--factory", "--host",
-                 "127.0.0.1", "--port", str(api)], f"http://127.0.0.1:{api}/health"),
-        "actions": ([str(BOT_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port",
-                     str(actions)], f"http://127.0.0.1:{actions}/health"),
-        "rasa_a": (rasa + [str(rasa_a)], f"http://127.0.0.1:{rasa_a}/webhooks/rest/"),
-        "rasa_b": (rasa + [str(rasa_b)], f"http://127.0.0.1:{rasa_b}/webhooks/rest/"),
-    }
+    subprocess.run(
+        [str(API_BIN / "alembic"), "-c", "api/alembic.ini", "upgrade", "head"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [
+            str(API_BIN / "python"),
+            "-m",
+            "api.cli",
+            "staff-user",
+            "--email",
+            STAFF_EMAIL,
+            "--password",
+            STAFF_PASSWORD,
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    rasa = [
+        str(BOT_BIN / "rasa"),
+        "run",
+        "--model",
+        str(MODEL),
+        "--endpoints",
+        "endpoints.yml",
+        "--credentials",
+        "credentials.yml",
+        "--interface",
+        "127.0.0.1",
+        "--port",
+    ]
     logs = data / "logs"
     logs.mkdir()
-    stack = Stack(f"http://127.0.0.1:{api}", f"http://127.0.0.1:{rasa_a}", {}, commands, env, logs)
-    with databases, stack.running():
-        yield stack
+    servers = [f"http://127.0.0.1:{port}" for port in (rasa_a, rasa_b)]
+    services = Services(
+        [
+            stack_service(
+                "api",
+                [
+                    str(API_BIN / "uvicorn"),
+                    "api.main:create_app",
+                    "--factory",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(api),
+                ],
+                f"http://127.0.0.1:{api}/health",
+                env,
+                logs,
+            ),
+            stack_service(
+                "actions",
+                [
+                    str(BOT_BIN / "python"),
+                    "-m",
+                    "rasa_sdk",
+                    "--actions",
+                    "actions",
+                    "--port",
+                    str(actions),
+                ],
+                f"http://127.0.0.1:{actions}/health",
+                env,
+                logs,
+            ),
+            stack_service(
+                "rasa_a", rasa + [str(rasa_a)], f"{servers[0]}/webhooks/rest/", env, logs
+            ),
+            stack_service(
+                "rasa_b", rasa + [str(rasa_b)], f"{servers[1]}/webhooks/rest/", env, logs
+            ),
+        ]
+    )
+    with databases, services:
+        yield Stack(f"http://127.0.0.1:{api}", servers, services, logs)
 
 
 def test_a_conversation_alternating_between_two_rasa_servers_keeps_its_state(scaled: Stack) -> None:
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train`.")
-    servers = [scaled.commands["rasa_a"][1], scaled.commands["rasa_b"][1]]
     sender = uuid.uuid4().hex
     steps = [
         ("I'd like to book a free consultation for spravato", "18 or older"),
@@ -82,7 +163,15 @@ def test_a_conversation_alternating_between_two_rasa_servers_keeps_its_state(sca
         ("yes", "Thank you"),
     ]
     # Every other message goes to the other server.
-    converse([server + "webhook" for server in servers], sender, steps, timeout=30)
+    converse(
+        [server + "/webhooks/rest/webhook" for server in scaled.assistants],
+        sender,
+        steps,
+        timeout=30,
+    )
     [lead] = [lead for lead in scaled.leads() if lead["conversation_id"] == sender]
     assert (lead["full_name"], lead["phone"], lead["treatment_interest"]) == (
-        "Noor Haddad", "+13105550144", "spravato")
+        "Noor Haddad",
+        "+13105550144",
+        "spravato",
+    )

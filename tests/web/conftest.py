@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +19,8 @@ from typing import Any
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.processes import Service, Services, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 API_BIN = ROOT / ".venv" / "api" / "bin"
@@ -35,84 +34,78 @@ STAFF_PASSWORD = "web-tests-password-0123"
 ADMIN_EMAIL = "web-admin@clinic.example"
 ADMIN_PASSWORD = "web-admin-password-0123"
 # The flags the machine needs: no sandbox as root, and no background calls to Google.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}")
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"{url} did not come up within {timeout} s")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @dataclass
 class Stack:
     site: str  # the API, serving the demo page
-    assistant: str  # Rasa
-    processes: dict[str, subprocess.Popen[bytes]]
-    commands: dict[str, tuple[list[str], str]]
-    env: dict[str, str]
+    assistants: list[str]  # every Rasa server, the first the one the page talks to
+    services: Services
     logs: Path
 
+    @property
+    def assistant(self) -> str:
+        return self.assistants[0]
+
     def start(self, name: str) -> None:
-        command, health = self.commands[name]
-        with open(self.logs / f"{name}.log", "ab") as log:
-            self.processes[name] = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log,
-                                                    stderr=subprocess.STDOUT)
-        wait_until_up(health, self.processes[name])
+        self.services.start(name)
 
     def stop(self, name: str) -> None:
-        process = self.processes.pop(name)
-        process.terminate()
-        process.wait(timeout=15)
-
-    @contextmanager
-    def running(self) -> Iterator[Stack]:
-        """Every process started (and up), then all stopped, killed if they do not stop."""
-        try:
-            for name in self.commands:
-                self.start(name)
-            yield self
-        finally:
-            for process in self.processes.values():
-                process.terminate()
-            for process in self.processes.values():
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+        self.services.stop(name)
 
     def log_text(self) -> str:
         return "\n".join(path.read_text(errors="replace") for path in self.logs.glob("*.log"))
 
     def chat(self, sender: str, text: str) -> str:
         """One visitor message through Rasa's REST channel; the assistant's reply."""
-        response = httpx.post(f"{self.assistant}/webhooks/rest/webhook", timeout=30,
-                              json={"sender": sender, "message": text})
+        response = httpx.post(
+            f"{self.assistant}/webhooks/rest/webhook",
+            timeout=30,
+            json={"sender": sender, "message": text},
+        )
         response.raise_for_status()
         return "\n".join(m.get("text", "") for m in response.json())
 
     def leads(self) -> list[dict[str, Any]]:
-        token = httpx.post(f"{self.site}/api/auth/token",
-                           data={"username": STAFF_EMAIL, "password": STAFF_PASSWORD}).json()
-        response = httpx.get(f"{self.site}/api/leads?limit=200",
-                             headers={"Authorization": f"Bearer {token['access_token']}"})
+        token = httpx.post(
+            f"{self.site}/api/auth/token",
+            data={"username": STAFF_EMAIL, "password": STAFF_PASSWORD},
+        ).json()
+        response = httpx.get(
+            f"{self.site}/api/leads?limit=200",
+            headers={"Authorization": f"Bearer {token['access_token']}"},
+        )
         response.raise_for_status()
         return response.json()["items"]
+
+
+def stack_service(
+    name: str, command: list[str], ready: str, env: dict[str, str], logs: Path
+) -> Service:
+    """One process of the stack: its output in logs/<name>.log, up when `ready` answers 200
+    within 300 s (as bench and run-scaled allow: loading the model takes Rasa about three
+    minutes on a loaded two-core machine), 15 s to stop before it is killed."""
+    return Service(
+        name,
+        command,
+        ready=ready,
+        env=env,
+        cwd=ROOT,
+        log=logs / f"{name}.log",
+        start_timeout=300,
+        poll_every=0.5,
+        request_timeout=2,
+        stop_timeout=15,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -146,26 +139,93 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "RASA_TELEMETRY_ENABLED": "false",
         "SANIC_HOST": "127.0.0.1",
     }
-    subprocess.run([str(API_BIN / "alembic"), "-c", "api/alembic.ini", "upgrade", "head"],
-                   cwd=ROOT, env=env, check=True, capture_output=True)
-    for email, password, role in ((STAFF_EMAIL, STAFF_PASSWORD, "staff"),
-                                  (ADMIN_EMAIL, ADMIN_PASSWORD, "admin")):
-        subprocess.run([str(API_BIN / "python"), "-m", "api.cli", "staff-user", "--email",
-                        email, "--password", password, "--role", role],
-                       cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [str(API_BIN / "alembic"), "-c", "api/alembic.ini", "upgrade", "head"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    for email, password, role in (
+        (STAFF_EMAIL, STAFF_PASSWORD, "staff"),
+        (ADMIN_EMAIL, ADMIN_PASSWORD, "admin"),
+    ):
+        subprocess.run(
+            [
+                str(API_BIN / "python"),
+                "-m",
+                "api.cli",
+                "staff-user",
+                "--email",
+                email,
+                "--password",
+                password,
+                "--role",
+                role,
+            ],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
     logs = (data / "logs").resolve()
     logs.mkdir()
-    commands = {
-        "api": ([str(API_BIN / "uvicorn"), "api.main:create_app", "--factory", "--host",
-                 "127.0.0.1", "--port", str(api_port)], f"{site}/health"),
-        "actions": ([str(BOT_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
-                     "--port", str(action_port)], f"http://127.0.0.1:{action_port}/health"),
-        "rasa": ([str(BOT_BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints",
-                  "endpoints.yml", "--credentials", "credentials.yml", "--interface",
-                  "127.0.0.1", "--port", str(rasa_port)], f"{assistant}/webhooks/rest/"),
-    }
-    with Stack(site, assistant, {}, commands, env, logs).running() as stack:
-        yield stack
+    services = Services(
+        [
+            stack_service(
+                "api",
+                [
+                    str(API_BIN / "uvicorn"),
+                    "api.main:create_app",
+                    "--factory",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(api_port),
+                ],
+                f"{site}/health",
+                env,
+                logs,
+            ),
+            stack_service(
+                "actions",
+                [
+                    str(BOT_BIN / "python"),
+                    "-m",
+                    "rasa_sdk",
+                    "--actions",
+                    "actions",
+                    "--port",
+                    str(action_port),
+                ],
+                f"http://127.0.0.1:{action_port}/health",
+                env,
+                logs,
+            ),
+            stack_service(
+                "rasa",
+                [
+                    str(BOT_BIN / "rasa"),
+                    "run",
+                    "--model",
+                    str(MODEL),
+                    "--endpoints",
+                    "endpoints.yml",
+                    "--credentials",
+                    "credentials.yml",
+                    "--interface",
+                    "127.0.0.1",
+                    "--port",
+                    str(rasa_port),
+                ],
+                f"{assistant}/webhooks/rest/",
+                env,
+                logs,
+            ),
+        ]
+    )
+    with services:
+        yield Stack(site, [assistant], services, logs)
 
 
 @pytest.fixture(scope="session")
@@ -173,8 +233,9 @@ def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
         pytest.fail("Chromium is missing: `make install` installs Debian's chromium package.")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
 
