@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.core import openapi
 from api.core.config import Settings, get_settings
 from api.core.rate_limit import RateLimit
 from api.routes import auth, health, leads, site, staff, stats
+
+# What an HTTP middleware is given to pass the request on.
+CallNext = Callable[[Request], Awaitable[Response]]
 
 STAFF_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -33,7 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
 
     @app.middleware("http")
-    async def limit_body_size(request: Request, call_next):  # type: ignore[no-untyped-def]
+    async def limit_body_size(request: Request, call_next: CallNext) -> Response:
         declared = request.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > settings.max_body_bytes:
             return JSONResponse(
@@ -47,7 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return RedirectResponse(f"/staff/login?next={quote(exc.next_url)}", status_code=303)
 
     @app.middleware("http")
-    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+    async def security_headers(request: Request, call_next: CallNext) -> Response:
         response = await call_next(request)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")

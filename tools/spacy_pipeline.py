@@ -36,7 +36,7 @@ def build(patterns_file: Path) -> Language:
     treatment_patterns = [
         json.loads(line) for line in patterns_file.read_text().splitlines() if line.strip()
     ]
-    ruler.add_patterns(treatment_patterns + city_patterns())  # type: ignore[attr-defined]
+    ruler.add_patterns(treatment_patterns + city_patterns())  # type: ignore[attr-defined]  # get_pipe is typed as the base Pipe
     return nlp
 
 

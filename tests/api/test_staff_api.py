@@ -240,7 +240,7 @@ def test_stats_count_days_funnel_shares_and_faq_topics(
 class _Hook(BaseHTTPRequestHandler):
     received: list[dict] = []
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:  # the name http.server calls
         body = self.rfile.read(int(self.headers["Content-Length"]))
         _Hook.received.append(json.loads(body))
         self.send_response(204)
@@ -290,7 +290,7 @@ def test_urgent_email_goes_through_smtp(settings: Settings) -> None:
     class Inbox:
         messages: list[str] = []
 
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802, ANN001, ANN201
+        async def handle_DATA(self, server, session, envelope):  # the hook aiosmtpd calls
             Inbox.messages.append(envelope.content.decode())
             return "250 OK"
 

@@ -21,7 +21,9 @@ def log_in(client: TestClient, email: str = STAFF_EMAIL, password: str = STAFF_P
 
 
 def csrf_of(html: str) -> str:
-    return re.search(r'name="csrf" value="([0-9a-f]+)"', html).group(1)  # type: ignore[union-attr]
+    match = re.search(r'name="csrf" value="([0-9a-f]+)"', html)
+    assert match, "no CSRF field on the page"
+    return match.group(1)
 
 
 def accounts(session_factory: sessionmaker[Session]) -> None:

@@ -25,7 +25,7 @@ def test_a_stored_server_issued_id_is_kept() -> None:
 
 def test_ids_the_server_did_not_issue_are_replaced_by_random_ones() -> None:
     for chosen in (None, "", "alice", "1", "00000000-0000-0000-0000-000000000000", 42):
-        new = issued_session_id(chosen)  # type: ignore[arg-type]
+        new = issued_session_id(chosen)  # type: ignore[arg-type]  # bad input on purpose
         assert new != chosen and len(new) == 32 and int(new, 16) >= 0
     assert issued_session_id(None) != issued_session_id(None)
 
