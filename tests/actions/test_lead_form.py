@@ -732,20 +732,7 @@ async def test_no_email_is_not_a_name(
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize(
-    "asked",
-    [
-        "treatment_interest",
-        "is_adult",
-        "location",
-        "antidepressants_tried",
-        "full_name",
-        "phone",
-        "email",
-        "preferred_contact_time",
-        "payment_method",
-    ],
-)
+@pytest.mark.parametrize("asked", QUESTIONS[: QUESTIONS.index("payment_method") + 1])
 # "ok" is no yes to "are you 18 or older?" when the rest asks for the call.
 @pytest.mark.parametrize("text", ["can someone just call me", "ok can someone call me"])
 async def test_asking_for_the_consultation_mid_form_is_no_wrong_answer(
