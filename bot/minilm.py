@@ -12,7 +12,6 @@ NumPy. tests/bot/test_minilm.py checks the output against sentence-transformers'
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -38,17 +37,8 @@ def model_dir() -> Path:
     return Path(list(spec.submodule_search_locations)[0]) / "model"
 
 
-@dataclass(frozen=True)
-class Encoded:
-    """One text's token vectors, their character spans, and the sentence embedding."""
-
-    token_vectors: np.ndarray  # (wordpieces, 384), without [CLS] and [SEP]
-    offsets: list[tuple[int, int]]  # character span of each wordpiece in the text
-    sentence: np.ndarray  # (384,), mean-pooled and L2-normalised, as sentence-transformers
-
-
 class MiniLM:
-    """The encoder; load once with `MiniLM.load()` and call `encode` with a batch of texts."""
+    """The encoder; load once with `MiniLM.load()` and call `embed` with a batch of texts."""
 
     def __init__(self, weights: dict[str, np.ndarray], tokenizer: Any) -> None:
         self._w = weights
@@ -78,20 +68,12 @@ class MiniLM:
     def with_weights(self, weights: dict[str, np.ndarray]) -> MiniLM:
         return MiniLM(weights, self._tokenizer)
 
-    def encode(self, texts: Sequence[str]) -> list[Encoded]:
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """The sentence embeddings only, one row per text."""
         if not texts:
-            return []
-        batch = self._tokenizer.encode_batch(list(texts))
-        ids, mask = padded(batch)
-        hidden = self._forward(ids, mask)
-        pooled = (hidden * mask[:, :, None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
-        pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
-        out = []
-        for row, enc in enumerate(batch):
-            n = len(enc.ids)
-            # Drop [CLS] and [SEP]: they span no characters of the text.
-            out.append(Encoded(hidden[row, 1 : n - 1], list(enc.offsets[1 : n - 1]), pooled[row]))
-        return out
+            return np.zeros((0, self._w["embeddings.word_embeddings.weight"].shape[1]))
+        ids, mask = padded(self._tokenizer.encode_batch(list(texts)))
+        return _pooled(self._forward(ids, mask), mask)
 
     # --- BERT forward pass ---------------------------------------------------------------
     def _linear(self, x: np.ndarray, name: str) -> np.ndarray:
@@ -138,6 +120,12 @@ class MiniLM:
         weights /= weights.sum(axis=-1, keepdims=True)
         context = (weights @ v).transpose(0, 2, 1, 3).reshape(batch, length, width)
         return self._linear(context, f"{p}.attention.output.dense")
+
+
+def _pooled(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Mean over the real tokens, L2-normalised, as sentence-transformers."""
+    pooled = (hidden * mask[:, :, None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
+    return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
 
 
 def padded(encodings: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:

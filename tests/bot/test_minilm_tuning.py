@@ -37,8 +37,7 @@ COURSE = [
 
 def _margin(encoder: MiniLM) -> float:
     """Mean cosine within each topic minus mean cosine across the two topics."""
-    session = np.stack([e.sentence for e in encoder.encode(SESSION)])
-    course = np.stack([e.sentence for e in encoder.encode(COURSE)])
+    session, course = encoder.embed(SESSION), encoder.embed(COURSE)
     within = ((session @ session.T).mean() + (course @ course.T).mean()) / 2
     return float(within - (session @ course.T).mean())
 
@@ -46,7 +45,7 @@ def _margin(encoder: MiniLM) -> float:
 def test_the_tensorflow_pass_gives_the_numpy_embeddings() -> None:
     encoder = shared_encoder()
     texts = ["hi", "is spravato covered by my insurance plan?"]
-    expected = np.stack([e.sentence for e in encoder.encode(texts)])
+    expected = encoder.embed(texts)
     assert np.abs(embed(encoder.weights, encoder.tokenizer, texts) - expected).max() < 1e-4
 
 
@@ -110,7 +109,7 @@ def test_no_epochs_keeps_the_packaged_encoder(tmp_path: Path) -> None:
         TrainingData(training_examples=_tokenized(SESSION, "a") + _tokenized(COURSE, "b"))
     )
     loaded = SentenceFeaturizer.load(config, storage, resource, _context())
-    expected = shared_encoder().encode(["how long is a tms session"])[0].sentence
+    expected = shared_encoder().embed(["how long is a tms session"])[0]
     assert np.allclose(_sentence(loaded, "how long is a tms session"), expected, atol=1e-6)
 
 
@@ -121,8 +120,7 @@ def test_the_sentence_embedding_comes_from_the_corrected_text(tmp_path: Path) ->
     message.set(CORRECTED_TEXT, "is ketamine addictive")
     featurizer.process([message])
     sequence, sentence = message.get_dense_features(TEXT)
-    encoder = shared_encoder()
-    expected = encoder.encode(["is ketamine addictive"])[0].sentence
+    expected = shared_encoder().embed(["is ketamine addictive"])[0]
     assert np.allclose(sentence.features.reshape(-1), expected, atol=1e-6)
-    # One token vector per word as typed, for the entity extractor.
-    assert sequence.features.shape[0] == 3
+    # No token features: nothing in the pipeline reads them.
+    assert sequence is None

@@ -6,6 +6,9 @@ import importlib.util
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
+import bot.encoder_cache
 import bot.minilm
 import bot.minilm_tuning
 import bot.spelling
@@ -34,11 +37,21 @@ def test_a_change_to_a_helper_changes_the_fingerprint(tmp_path: Path) -> None:
     assert source_fingerprint(before) == source_fingerprint(same)
 
 
-def test_the_components_fingerprint_their_modules() -> None:
+def test_comments_and_docstrings_do_not_change_the_fingerprint(tmp_path: Path) -> None:
+    code = 'def helper():\n    """Returns one."""\n    return 1  # one\n'
+    reworded = 'def helper():\n    """The number one."""\n    # why one\n    return 1\n'
+    before = _module(tmp_path / "before.py", code)
+    after = _module(tmp_path / "after.py", reworded)
+    assert source_fingerprint(before) == source_fingerprint(after)
+
+
+def test_the_components_fingerprint_their_modules(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TUNE", raising=False)
+    monkeypatch.delenv("CI", raising=False)
     assert LinearClassifier.fingerprint_addon({}) == source_fingerprint(linear_classifier)
-    # The featurizer's output depends on the encoder's code and on how it is tuned too.
+    # The featurizer's output depends on the encoder's code, how it is tuned and reused too.
     assert SentenceFeaturizer.fingerprint_addon({}) == source_fingerprint(
-        sentence_featurizer, bot.minilm, bot.minilm_tuning
+        sentence_featurizer, bot.minilm, bot.minilm_tuning, bot.encoder_cache
     )
     assert SentenceFeaturizer.fingerprint_addon({}) != source_fingerprint(sentence_featurizer)
     # The corrector's output depends on bot.spelling's rules.
