@@ -22,10 +22,13 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 import bot.spelling
 from bot.components.source_fingerprint import source_fingerprint
-from bot.spelling import SpellingCorrector, vocabulary
+from bot.spelling import SpellingCorrector, english_words, place_words, vocabulary
 
 CORRECTED_TEXT = "corrected_text"
 VOCABULARY_FILE = "vocabulary.json"
+# The place words are read from the ZIP code data set at training and stored with the model,
+# so the server never loads that data set (about 170 MB in memory).
+PLACES_FILE = "place_words.json"
 
 
 def corrected_text(message: Message) -> str:
@@ -79,15 +82,19 @@ class SpellingCorrectorComponent(GraphComponent):
         try:
             with model_storage.read_from(resource) as folder:
                 counts = json.loads((folder / VOCABULARY_FILE).read_text(encoding="utf-8"))
+                places = json.loads((folder / PLACES_FILE).read_text(encoding="utf-8"))
         except (ValueError, FileNotFoundError):  # nothing was trained (no NLU data)
             return cls(model_storage, resource)
-        return cls(model_storage, resource, SpellingCorrector(counts))
+        corrector = SpellingCorrector(counts, english_words() | frozenset(places))
+        return cls(model_storage, resource, corrector)
 
     def train(self, training_data: TrainingData) -> Resource:
         counts = vocabulary(m.get(TEXT) for m in training_data.training_examples if m.get(TEXT))
+        places = place_words()
         with self._storage.write_to(self._resource) as folder:
             (folder / VOCABULARY_FILE).write_text(json.dumps(counts), encoding="utf-8")
-        self._corrector = SpellingCorrector(counts)
+            (folder / PLACES_FILE).write_text(json.dumps(sorted(places)), encoding="utf-8")
+        self._corrector = SpellingCorrector(counts, english_words() | places)
         return self._resource
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,7 @@ from bot.components.spelling_corrector import (
 )
 from bot.spelling import SpellingCorrector, vocabulary
 
+ROOT = Path(__file__).resolve().parents[2]
 TRAINING_TEXTS = [
     "is ketamine addictive",
     "where are you located",
@@ -85,6 +88,34 @@ def test_component_learns_the_vocabulary_and_reloads_it(tmp_path: Path) -> None:
     loaded.process([message])
     assert message.get(CORRECTED_TEXT) == "is ketamine addictive?"
     assert message.get("text") == "Is ketamine adictive?"  # what the visitor typed is kept
+
+
+def test_the_served_component_keeps_place_words_without_the_zip_data(tmp_path: Path) -> None:
+    """The place words travel in the model: loading it (as the Rasa server does) never imports
+    the ZIP code data set, and "tarzana" is still no misspelling of a training word."""
+    storage, resource = LocalModelStorage(tmp_path), Resource("spelling")
+    component = SpellingCorrectorComponent.create({}, storage, resource, _context())
+    component.train(TrainingData([Message(data={"text": "tarzan movie", "intent": "x"})]))
+    script = f"""
+import sys
+from pathlib import Path
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+from bot.components.spelling_corrector import CORRECTED_TEXT, SpellingCorrectorComponent
+
+context = ExecutionContext(GraphSchema({{}}), node_name="spelling")
+storage = LocalModelStorage(Path({str(tmp_path)!r}))
+loaded = SpellingCorrectorComponent.load({{}}, storage, Resource("spelling"), context)
+message = Message(data={{"text": "tarzana moive"}})
+loaded.process([message])
+print(message.get(CORRECTED_TEXT), "zipcodes" in sys.modules)
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout.split()
+    assert out[-3:] == ["tarzana", "movie", "False"]
 
 
 def test_untrained_component_leaves_the_text_to_the_classifiers(tmp_path: Path) -> None:
