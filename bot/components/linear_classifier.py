@@ -3,11 +3,11 @@
 Why not DIET and the ResponseSelector: on this project's data (a few dozen examples per label)
 they overfit, and `make evaluate` scores them well below a logistic regression over character
 n-grams, word n-grams and the MiniLM sentence embedding, which also trains in seconds instead
-of minutes. Its probabilities are also well calibrated: held-out messages it
-gets right rarely fall under the FallbackClassifier's threshold, half of those it gets wrong do,
-so the visitor is offered topics instead of a wrong answer. DIET stays in the pipeline for
-entities only (names). Besides the n-grams and the embedding, each label's nearest training
-example (cosine similarity of the embeddings) is a feature: it helps most with short messages.
+of minutes. Its probabilities are also well calibrated: held-out messages it gets right rarely
+fall under the FallbackClassifier's threshold, half of those it gets wrong do, so the visitor is
+offered topics instead of a wrong answer. Besides the n-grams and the embedding, each label's
+nearest training example (cosine similarity of the embeddings) is a feature: it helps most with
+short messages.
 
 Output is what Rasa's own classifiers write: `intent` and `intent_ranking`, and under
 `response_selector` the FAQ topic in the ResponseSelector's format, so the `utter_faq`
@@ -71,16 +71,18 @@ class TextModel:
         self.embedding_weight = embedding_weight
         self.neighbour_weight = neighbour_weight
         self._examples = np.zeros((0, 0))
-        self._example_labels = np.array([])
-        self._labels: list[str] = []
+        # The examples in label order, and where each label's run starts in it.
+        self._by_label = np.array([], dtype=np.int64)
+        self._label_starts = np.array([], dtype=np.int64)
 
     def fit(self, texts: list[str], embeddings: np.ndarray, labels: list[str]) -> TextModel:
         texts = [normalise(t) for t in texts]
         self.chars.fit(texts)
         self.words.fit(texts)
         self._examples = embeddings
-        self._example_labels = np.array(labels)
-        self._labels = sorted(set(labels))
+        names = np.array(labels)
+        self._by_label = np.argsort(names, kind="stable")
+        _, self._label_starts = np.unique(names[self._by_label], return_index=True)
         similarities = embeddings @ embeddings.T
         # Leave each example out of its own neighbours, as an unseen message would be.
         np.fill_diagonal(similarities, -1.0)
@@ -103,10 +105,7 @@ class TextModel:
         # How close the nearest training example of each label is: a short message ("cya",
         # "kk") is often one near-paraphrase away from an example, which a linear boundary in
         # the embedding space alone can miss.
-        nearest = np.stack(
-            [similarities[:, self._example_labels == label].max(axis=1) for label in self._labels],
-            axis=1,
-        )
+        nearest = np.maximum.reduceat(similarities[:, self._by_label], self._label_starts, axis=1)
         return hstack(
             [
                 self.chars.transform(texts),
