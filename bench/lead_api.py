@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
+import secrets
 import subprocess
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import httpx
+from sqlalchemy import create_engine, text
 
 from bench.processes import API_BIN, ROOT, base_env, bench_service
 from tests.processes import Services, free_port
@@ -19,6 +22,7 @@ from tests.processes import Services, free_port
 SERVICE_TOKEN = "bench-service-token-0123456789"
 STAFF = ("bench@clinic.example", "bench staff passphrase 0123")
 CONCURRENCY = 10
+POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
 
 
 def _lead(n: int) -> dict[str, object]:
@@ -138,3 +142,22 @@ def measure(database_url: str, logs: Path, seconds: float) -> dict[str, object]:
         }
     finally:
         processes.stop_all()
+
+
+def figures(workdir: Path, logs: Path, seconds: float) -> dict[str, object]:
+    found: dict[str, object] = {"sqlite": measure(f"sqlite:///{workdir / 'api.db'}", logs, seconds)}
+    name = f"bench_leads_{secrets.token_hex(4)}"
+    admin = create_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # any failure: the report says why PostgreSQL is missing
+        found["postgresql"] = {"skipped": f"no PostgreSQL at {POSTGRES}: {type(error).__name__}"}
+        return found
+    try:
+        found["postgresql"] = measure(f"{POSTGRES}/{name}", logs, seconds)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    return found

@@ -1,5 +1,9 @@
-"""Simulated visitors: timed chat turns through Rasa's REST channel, checked for the right
-answer, and the figures made of them (p50/p95, errors)."""
+"""Simulated visitors: timed chat turns through Rasa's REST channel, and the figures made of
+them (p50/p95, turns per second, errors).
+
+The per-turn loads (issue #31) send held-out conversations (bench/messages.py) and only check
+that an answer came; the lead check (`Chat.form_visitor`) and the start probe check the
+answer itself."""
 
 from __future__ import annotations
 
@@ -13,6 +17,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import httpx
+
+from bench.messages import Conversations
 
 # What visitors ask, with a phrase the right answer contains.
 FAQ_TURNS = [
@@ -152,20 +158,79 @@ class Chat:
         self.recorder.completed_forms.append(sender)
 
 
-async def parse_only(
-    rasa_url: str,
-    token: str,
-    texts: list[str],
-    client: httpx.AsyncClient,
-    recorder: Recorder,
-    pause: tuple[float, float] | None = None,
+@dataclass
+class Load:
+    """One block of the per-turn load against one server."""
+
+    recorder: Recorder = field(default_factory=Recorder)
+    apologies: int = 0
+    wall_s: float = 0.0
+
+    @property
+    def turns(self) -> int:
+        return len(self.recorder.seconds["turn"])
+
+
+async def _load_turn(
+    client: httpx.AsyncClient, url: str, sender: str, message: str, load: Load
 ) -> None:
-    """The baseline: Rasa's NLU alone (/model/parse), no dialogue, actions or channel."""
-    for text in texts:
-        if pause:
-            await asyncio.sleep(random.uniform(*pause))
+    """One timed turn; an error is a failed request or an empty answer."""
+    started = time.perf_counter()
+    try:
+        response = await client.post(url, json={"sender": sender, "message": message})
+        elapsed = time.perf_counter() - started
+        answers = response.json() if response.is_success else None
+    except (httpx.HTTPError, ValueError) as error:
+        load.recorder.errors.append(f"{message!r}: {type(error).__name__}")
+        return
+    load.recorder.seconds["turn"].append(elapsed)
+    if not answers:
+        load.recorder.errors.append(f"{message!r} -> {response.status_code}, no answer")
+    elif APOLOGY in " ".join(str(a.get("text", "")) for a in answers):
+        load.apologies += 1
+
+
+async def sequential(rasa_url: str, source: Conversations, conversations: int) -> Load:
+    """One visitor, one conversation after another, each message sent when the answer came."""
+    load = Load()
+    url = f"{rasa_url}/webhooks/rest/webhook"
+    started = time.perf_counter()
+    async with httpx.AsyncClient(timeout=120) as client:
+        for _ in range(conversations):
+            sender = uuid.uuid4().hex
+            for message in source.next():
+                await _load_turn(client, url, sender, message, load)
+    load.wall_s = time.perf_counter() - started
+    return load
+
+
+async def closed_loop(
+    rasa_url: str, source: Conversations, visitors: int, seconds: float, turns: int = 0
+) -> Load:
+    """`visitors` visitors sending without pause: each starts conversation after conversation
+    and stops sending at the deadline (or once `turns` turns were sent in all, when given);
+    the block lasts until the last answer came."""
+    load = Load()
+    url = f"{rasa_url}/webhooks/rest/webhook"
+    deadline = time.perf_counter() + seconds
+    sent = itertools.count(1)
+
+    def more() -> bool:
+        return time.perf_counter() < deadline and (not turns or next(sent) <= turns)
+
+    async with httpx.AsyncClient(
+        timeout=120, limits=httpx.Limits(max_connections=visitors + 5)
+    ) as client:
+
+        async def visitor() -> None:
+            while True:
+                sender = uuid.uuid4().hex
+                for message in source.next():
+                    if not more():
+                        return
+                    await _load_turn(client, url, sender, message, load)
+
         started = time.perf_counter()
-        response = await client.post(f"{rasa_url}/model/parse?token={token}", json={"text": text})
-        recorder.seconds["parse"].append(time.perf_counter() - started)
-        if response.status_code != 200:
-            recorder.errors.append(f"parse: {response.status_code}")
+        await asyncio.gather(*(visitor() for _ in range(visitors)))
+        load.wall_s = time.perf_counter() - started
+    return load

@@ -57,3 +57,51 @@ def base_env(**overrides: str) -> dict[str, str]:
     }
     env.update(overrides)
     return env
+
+
+def listener(port: int) -> psutil.Process | None:
+    """The process listening on a local TCP port, if any."""
+    for connection in psutil.net_connections(kind="tcp"):
+        if (
+            connection.status == psutil.CONN_LISTEN
+            and connection.laddr
+            and connection.laddr.port == port
+            and connection.pid
+        ):
+            return psutil.Process(connection.pid)
+    return None
+
+
+def _is_rasa(process: psutil.Process) -> bool:
+    try:
+        command = process.cmdline()
+    except psutil.Error:
+        return False
+    return any(Path(part).name == "rasa" for part in command[:2]) and "run" in command
+
+
+def rasa_server(port: int) -> psutil.Process:
+    """The Rasa server listening on `port`, found by process: the listener, or the `rasa run`
+    process it descends from (a Sanic worker's parent)."""
+    found = listener(port)
+    if found is None:
+        raise RuntimeError(f"nothing listens on port {port}")
+    top = found
+    for parent in found.parents():
+        if _is_rasa(parent):
+            top = parent
+    if not _is_rasa(top):
+        raise RuntimeError(f"port {port} is held by {found.cmdline()!r}, not by `rasa run`")
+    return top
+
+
+def server_rss_mb(port: int) -> float:
+    """Summed resident memory (MB, 10^6 bytes) of the Rasa server on `port` and its children."""
+    server = rasa_server(port)
+    total = 0
+    for process in [server, *server.children(recursive=True)]:
+        try:
+            total += process.memory_info().rss
+        except psutil.NoSuchProcess:
+            continue
+    return round(total / 1e6, 1)
