@@ -28,8 +28,8 @@ from typing import Any
 import httpx
 
 from bench.messages import normalise, training_examples
-from bench.processes import BOT_BIN, ROOT, listener, rasa_server
-from tests.processes import Service, free_port
+from bench.processes import ROOT, listener, rasa_server
+from tests.processes import BOT_BIN, Service, free_port
 
 # The new example (an intent, its file in data/nlu/, a sentence the data does not hold).
 NEW_EXAMPLE = (

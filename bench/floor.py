@@ -11,8 +11,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.processes import BOT_BIN, base_env, bench_service
-from tests.processes import Service
+from bench.processes import base_env, bench_service
+from tests.processes import BOT_BIN, Service
 
 
 @dataclass

@@ -16,8 +16,8 @@ from pathlib import Path
 import httpx
 from sqlalchemy import create_engine, text
 
-from bench.processes import API_BIN, ROOT, base_env, bench_service
-from tests.processes import Services, free_port
+from bench.processes import ROOT, base_env, bench_service
+from tests.processes import API_BIN, Services, api_command, free_port
 
 SERVICE_TOKEN = "bench-service-token-0123456789"
 STAFF = ("bench@clinic.example", "bench staff passphrase 0123")
@@ -102,14 +102,7 @@ def measure(database_url: str, logs: Path, seconds: float) -> dict[str, object]:
         processes.start(
             bench_service(
                 "api",
-                [
-                    str(API_BIN / "uvicorn"),
-                    "api.main:create_app",
-                    "--factory",
-                    "--port",
-                    str(port),
-                    "--no-access-log",
-                ],
+                api_command(port, "--no-access-log"),
                 f"{base}/health",
                 env,
                 logs,

@@ -10,10 +10,6 @@ import psutil
 
 from tests.processes import ROOT, Service, Services
 
-API_BIN = ROOT / ".venv" / "api" / "bin"
-BOT_BIN = ROOT / ".venv" / "bot" / "bin"
-MODEL = ROOT / "models" / "assistant.tar.gz"
-
 
 def bench_service(
     name: str, command: list[str], ready: str, env: dict[str, str], logs: Path

@@ -16,8 +16,15 @@ from sqlalchemy import create_engine, text
 
 from bench import lead_api
 from bench.load import FAQ_TURNS, Chat, Recorder
-from bench.processes import API_BIN, BOT_BIN, MODEL, ROOT, base_env, bench_service
-from tests.processes import Services, free_port
+from bench.processes import ROOT, base_env, bench_service
+from tests.processes import (
+    API_BIN,
+    Services,
+    actions_command,
+    api_command,
+    free_port,
+    rasa_command,
+)
 
 
 def start_assistant(workdir: Path, logs: Path) -> tuple[Services, dict[str, object]]:
@@ -56,14 +63,7 @@ def start_assistant(workdir: Path, logs: Path) -> tuple[Services, dict[str, obje
             "api_s": processes.start(
                 bench_service(
                     "api",
-                    [
-                        str(API_BIN / "uvicorn"),
-                        "api.main:create_app",
-                        "--factory",
-                        "--port",
-                        str(api),
-                        "--no-access-log",
-                    ],
+                    api_command(api, "--no-access-log"),
                     f"http://127.0.0.1:{api}/health",
                     env,
                     logs,
@@ -72,15 +72,7 @@ def start_assistant(workdir: Path, logs: Path) -> tuple[Services, dict[str, obje
             "actions_s": processes.start(
                 bench_service(
                     "actions",
-                    [
-                        str(BOT_BIN / "python"),
-                        "-m",
-                        "rasa_sdk",
-                        "--actions",
-                        "actions",
-                        "--port",
-                        str(actions),
-                    ],
+                    actions_command(actions),
                     f"http://127.0.0.1:{actions}/health",
                     env,
                     logs,
@@ -91,23 +83,7 @@ def start_assistant(workdir: Path, logs: Path) -> tuple[Services, dict[str, obje
         processes.start(
             bench_service(
                 "rasa",
-                [
-                    str(BOT_BIN / "rasa"),
-                    "run",
-                    "--model",
-                    str(MODEL),
-                    "--endpoints",
-                    "endpoints.yml",
-                    "--credentials",
-                    "credentials.yml",
-                    "--interface",
-                    "127.0.0.1",
-                    "--port",
-                    str(rasa),
-                    "--enable-api",
-                    "--auth-token",
-                    token,
-                ],
+                rasa_command(rasa, "--enable-api", "--auth-token", token),
                 f"http://127.0.0.1:{rasa}/",
                 env,
                 logs,

@@ -22,6 +22,9 @@ from types import TracebackType
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
+API_BIN = ROOT / ".venv" / "api" / "bin"
+BOT_BIN = ROOT / ".venv" / "bot" / "bin"
+MODEL = ROOT / "models" / "assistant.tar.gz"
 TAIL_CHARS = 3000  # enough of a log to show a traceback, short enough to read in a report
 
 # What may be waited for: a URL to GET, or a TCP port on the service's host.
@@ -33,6 +36,44 @@ def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as sock:
         sock.bind((host, 0))
         return int(sock.getsockname()[1])
+
+
+def api_command(port: int, *options: str) -> list[str]:
+    """The leads API as deploy/Procfile starts it, on 127.0.0.1:`port`."""
+    return [
+        str(API_BIN / "uvicorn"),
+        "api.main:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        *options,
+    ]
+
+
+def actions_command(port: int, python: str = str(BOT_BIN / "python")) -> list[str]:
+    """The action server as deploy/Procfile starts it, on `port`."""
+    return [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+
+
+def rasa_command(port: int, *options: str) -> list[str]:
+    """Rasa serving the trained model as deploy/Procfile starts it, on 127.0.0.1:`port`."""
+    return [
+        str(BOT_BIN / "rasa"),
+        "run",
+        "--model",
+        str(MODEL),
+        "--endpoints",
+        "endpoints.yml",
+        "--credentials",
+        "credentials.yml",
+        "--interface",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        *options,
+    ]
 
 
 def only_200(status: int) -> bool:

@@ -16,11 +16,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.processes import Service, free_port
+from tests.processes import API_BIN, MODEL, Service, actions_command, api_command, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-MODEL = ROOT / "models" / "assistant.tar.gz"
-API_BIN = ROOT / ".venv" / "api" / "bin"
 SERVICE_TOKEN = "conversation-tests-service-token"
 STAFF_EMAIL = "tester@clinic.example"
 STAFF_PASSWORD = "conversation-tests-password"
@@ -55,17 +53,7 @@ class LeadsApi:
         port = self.url.rsplit(":", 1)[1]
         self.service = service(
             "leads API",
-            [
-                str(API_BIN / "uvicorn"),
-                "api.main:create_app",
-                "--factory",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                port,
-                "--log-level",
-                "warning",
-            ],
+            api_command(int(port), "--log-level", "warning"),
             f"{self.url}/health",
             self.env,
         )
@@ -149,7 +137,7 @@ def action_server(action_env: dict[str, str]) -> Iterator[str]:
     # Quiet: what the actions print is dropped; the SDK's log lines are on stderr and stay.
     with service(
         "action server",
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+        actions_command(port, python=sys.executable),
         f"http://127.0.0.1:{port}/health",
         action_env,
         quiet=True,

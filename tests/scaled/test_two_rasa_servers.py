@@ -13,11 +13,10 @@ from contextlib import ExitStack
 import pytest
 
 from tests.databases import fresh_database
-from tests.processes import Services, free_port
+from tests.processes import Services, actions_command, api_command, free_port, rasa_command
 from tests.scaled.conversation import converse
 from tests.web.conftest import (
     API_BIN,
-    BOT_BIN,
     MODEL,
     ROOT,
     SERVICE_TOKEN,
@@ -85,19 +84,6 @@ def scaled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         check=True,
         capture_output=True,
     )
-    rasa = [
-        str(BOT_BIN / "rasa"),
-        "run",
-        "--model",
-        str(MODEL),
-        "--endpoints",
-        "endpoints.yml",
-        "--credentials",
-        "credentials.yml",
-        "--interface",
-        "127.0.0.1",
-        "--port",
-    ]
     logs = data / "logs"
     logs.mkdir()
     servers = [f"http://127.0.0.1:{port}" for port in (rasa_a, rasa_b)]
@@ -105,39 +91,23 @@ def scaled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         [
             stack_service(
                 "api",
-                [
-                    str(API_BIN / "uvicorn"),
-                    "api.main:create_app",
-                    "--factory",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(api),
-                ],
+                api_command(api),
                 f"http://127.0.0.1:{api}/health",
                 env,
                 logs,
             ),
             stack_service(
                 "actions",
-                [
-                    str(BOT_BIN / "python"),
-                    "-m",
-                    "rasa_sdk",
-                    "--actions",
-                    "actions",
-                    "--port",
-                    str(actions),
-                ],
+                actions_command(actions),
                 f"http://127.0.0.1:{actions}/health",
                 env,
                 logs,
             ),
             stack_service(
-                "rasa_a", rasa + [str(rasa_a)], f"{servers[0]}/webhooks/rest/", env, logs
+                "rasa_a", rasa_command(rasa_a), f"{servers[0]}/webhooks/rest/", env, logs
             ),
             stack_service(
-                "rasa_b", rasa + [str(rasa_b)], f"{servers[1]}/webhooks/rest/", env, logs
+                "rasa_b", rasa_command(rasa_b), f"{servers[1]}/webhooks/rest/", env, logs
             ),
         ]
     )

@@ -20,12 +20,18 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.processes import Service, Services, free_port
+from tests.processes import (
+    API_BIN,
+    MODEL,
+    Service,
+    Services,
+    actions_command,
+    api_command,
+    free_port,
+    rasa_command,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
-API_BIN = ROOT / ".venv" / "api" / "bin"
-BOT_BIN = ROOT / ".venv" / "bot" / "bin"
-MODEL = ROOT / "models" / "assistant.tar.gz"
 SCREENSHOTS = ROOT / "reports" / "web"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SERVICE_TOKEN = "web-tests-service-token-0123"
@@ -174,50 +180,21 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         [
             stack_service(
                 "api",
-                [
-                    str(API_BIN / "uvicorn"),
-                    "api.main:create_app",
-                    "--factory",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(api_port),
-                ],
+                api_command(api_port),
                 f"{site}/health",
                 env,
                 logs,
             ),
             stack_service(
                 "actions",
-                [
-                    str(BOT_BIN / "python"),
-                    "-m",
-                    "rasa_sdk",
-                    "--actions",
-                    "actions",
-                    "--port",
-                    str(action_port),
-                ],
+                actions_command(action_port),
                 f"http://127.0.0.1:{action_port}/health",
                 env,
                 logs,
             ),
             stack_service(
                 "rasa",
-                [
-                    str(BOT_BIN / "rasa"),
-                    "run",
-                    "--model",
-                    str(MODEL),
-                    "--endpoints",
-                    "endpoints.yml",
-                    "--credentials",
-                    "credentials.yml",
-                    "--interface",
-                    "127.0.0.1",
-                    "--port",
-                    str(rasa_port),
-                ],
+                rasa_command(rasa_port),
                 f"{assistant}/webhooks/rest/",
                 env,
                 logs,
