@@ -219,7 +219,7 @@ validate: install  ## Check the training data (rasa data validate)
 
 .PHONY: evaluate
 evaluate: install $(SPACY_DIR)/meta.json  ## NLU cross-validation against the baseline (reports/nlu/); SAVE_BASELINE=1 accepts it, SHUFFLES=2 to judge a design
-	$(call step,Cross-validating the NLU (5 folds: trains 5 NLU models; about 15 minutes))
+	$(call step,Cross-validating the NLU (5 folds: trains 5 NLU models; about half an hour on 2 cores))
 	@$(BOT_PY) -m tools.evaluate $(if $(SAVE_BASELINE),--save-baseline) $(if $(SHUFFLES),--shuffles $(SHUFFLES)) \
 	  || $(call fail,NLU cross-validation,See reports/nlu/summary.md and reports/nlu/errors.json.)
 
