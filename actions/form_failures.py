@@ -75,6 +75,23 @@ class FormFailures(FormValidationAction, ABC):
             response = "utter_cannot_skip" if skip_asked else f"utter_invalid_{slot}"
             dispatcher.utter_message(response=response, **details)
             return {slot: None, "form_failures": failures}
+        return self._after_last_failure(tracker, dispatcher, slot, failures)
+
+    def _count_unanswered(
+        self, tracker: Tracker, dispatcher: CollectingDispatcher, slot: str
+    ) -> Slots:
+        """The message gave other details instead of an answer to `slot` ("I live in Salinas" at
+        the name question). Nothing was wrong, so nothing is said and the question is asked
+        again; but it counts towards the three failures, so no question is asked for ever."""
+        failures = dict(tracker.get_slot("form_failures") or {})
+        failures[slot] = failures.get(slot, 0) + 1
+        if failures[slot] < self.MAX_FAILURES:
+            return {"form_failures": failures}
+        return self._after_last_failure(tracker, dispatcher, slot, failures)
+
+    def _after_last_failure(
+        self, tracker: Tracker, dispatcher: CollectingDispatcher, slot: str, failures: Slots
+    ) -> Slots:
         skipped = self._skipped_value(tracker, slot)
         if skipped:
             dispatcher.utter_message(response="utter_skipping_question")

@@ -13,7 +13,7 @@ from functools import partialmethod
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -36,13 +36,16 @@ from clinic.contact import (
     parse_email,
     parse_phone,
 )
-from clinic.lead import DECLINED, SKIPPED, AntidepressantsTried, PaymentMethod
+from clinic.lead import DECLINED, QUESTIONS, SKIPPED, AntidepressantsTried, PaymentMethod
 from clinic.places import parse_place
 from clinic.profile import load_profile
 from clinic.triage import service_area
 
 TRIED_ANSWERS = tuple(answer.value for answer in AntidepressantsTried)
 PAYMENT_ANSWERS = tuple(answer.value for answer in PaymentMethod) + (SKIPPED,)
+# Questions at which a message that gives other details instead counts as a failed answer. Not
+# the summary: any detail given there is the change the visitor asked for.
+COUNTS_UNANSWERED = set(QUESTIONS) - {"details_confirmed"}
 
 
 class ValidateLeadForm(LeadExtraction, FormFailures):
@@ -53,8 +56,22 @@ class ValidateLeadForm(LeadExtraction, FormFailures):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         # Every extract_ method reads the same message: read it once for this run.
-        with Turn.shared(tracker):
-            return await super().run(dispatcher, tracker, domain)
+        with Turn.shared(tracker) as turn:
+            before = dict(tracker.slots)
+            events = await super().run(dispatcher, tracker, domain)
+            asked = turn.requested_slot
+            if (
+                asked in COUNTS_UNANSWERED
+                and turn.gives_other_details_instead(asked)
+                and not any(
+                    e.get("event") == "slot" and e.get("value") != before.get(e.get("name"))
+                    for e in events
+                )
+            ):
+                # The message only repeated details already given: a failed answer.
+                counted = self._count_unanswered(tracker, dispatcher, asked)
+                events += [SlotSet(slot, value) for slot, value in counted.items()]
+            return events
 
     async def required_slots(
         self,
@@ -106,7 +123,9 @@ class ValidateLeadForm(LeadExtraction, FormFailures):
         label = f"{place.city}, {place.state}" + (f" {place.zip_code}" if place.zip_code else "")
         area = service_area(place, tracker.get_slot("treatment_interest"), load_profile())
         # Once per place: a form that resumes (after a crisis, a question) validates it again.
-        if not area.in_area and label != tracker.get_slot("location"):
+        # (Compared with the place before this message: the SDK has already put the extracted
+        # value, "Salinas", in the slot.)
+        if not area.in_area and label != Turn.of(tracker).known_location:
             dispatcher.utter_message(
                 response="utter_out_of_area",
                 place=place.city,

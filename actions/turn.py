@@ -75,7 +75,18 @@ _NO_ZIP_ANSWERS = {
     "contact_consent",
     "details_confirmed",
 }
-_CITY_CUE_BEFORE = re.compile(r"\b(?:in|near|from|around|by|at|to)\s*$", re.IGNORECASE)
+_CITY_CUE_BEFORE = re.compile(
+    r"\b(?:in|near|from|around|by|at|to|live|living|located|based|area|zip|zipcode)\s*[:,]?\s*$",
+    re.IGNORECASE,
+)
+# What may stand before a place given on its own ("ok pasadena", "yes, Santa Monica"): another
+# word right before a town's name makes it part of something else, most often a person's name
+# ("Tom Baker", "Linda Orange"; California has hundreds of towns named like surnames).
+_FILLER_BEFORE = re.compile(
+    r"^(?:\s|[,.!:;-]|\b(?:ok|okay|k|yes|yeah|yep|yup|sure|um+|uh+|hm+|oh|so|well|and|also|"
+    r"actually|sorry|oops|i\s*mean|hi|hello|hey|tms|ketamine|spravato|esketamine)\b)*$",
+    re.IGNORECASE,
+)
 # A bare time of day or week: "morning", "evenings please", "weekends".
 _TIME_ANSWER = re.compile(
     r"^\s*(?:in the\s+|early\s+|late\s+)?(?:mornings?|afternoons?|evenings?|nights?|weekdays?|"
@@ -95,6 +106,8 @@ class Turn:
         self.text: str = message.get("text") or ""
         self.entities: list[dict[str, Any]] = message.get("entities") or []
         self.requested_slot: str | None = tracker.get_slot("requested_slot")
+        # The place known before this message: a town's name without a cue does not replace it.
+        self.known_location: str | None = tracker.get_slot("location")
 
     @classmethod
     @contextmanager
@@ -217,20 +230,51 @@ class Turn:
     def city(self) -> str | None:
         """The city the message gives. Several city names can match ("ok cool, I'm near culver
         city": Cool is a town in California): prefer the one after "in"/"near"/"from", then the
-        longest name, then the last one."""
-        cities = [e for e in self.entities if e.get("entity") == "city" and e.get("value")]
+        longest name, then the last one.
+
+        A town's name without a cue before it is a place only at the location question, or when
+        no place is known yet, the name is not asked, and it stands on its own: "Maria Salinas"
+        is a name, and "Baker" in "Tom Baker" never moves a visitor who gave ZIP 90025 to Baker.
+        """
+        cities = [
+            e
+            for e in self.entities
+            if e.get("entity") == "city" and e.get("value") and not self._inside_person(e)
+        ]
+        if not self.asked("location"):
+            cities = [e for e in cities if self._cued(e) or self._may_stand_alone(e)]
         if not cities:
             return None
 
         def rank(entity: dict[str, Any]) -> tuple[bool, int, int]:
-            start = int(entity.get("start") or 0)
-            return (
-                bool(_CITY_CUE_BEFORE.search(self.text[:start])),
-                len(str(entity["value"])),
-                start,
-            )
+            return (self._cued(entity), len(str(entity["value"])), int(entity.get("start") or 0))
 
         return str(max(cities, key=rank)["value"])
+
+    def _cued(self, entity: dict[str, Any]) -> bool:
+        """ "in Salinas", "I live near Orange", "zip: ..." """
+        return bool(_CITY_CUE_BEFORE.search(self.text[: int(entity.get("start") or 0)]))
+
+    def _may_stand_alone(self, entity: dict[str, Any]) -> bool:
+        return (
+            self.known_location is None
+            and not self.asked("full_name")
+            and bool(_FILLER_BEFORE.match(self.text[: int(entity.get("start") or 0)]))
+        )
+
+    def _inside_person(self, entity: dict[str, Any]) -> bool:
+        """The town's name is part of the person the classifier found ("Ana Corona")."""
+        start, end = entity.get("start"), entity.get("end")
+        if start is None or end is None:
+            return False
+        return any(
+            e.get("entity") == "person"
+            and e.get("start") is not None
+            and e.get("end") is not None
+            and e["start"] <= start
+            and end <= e["end"]
+            for e in self.entities
+        )
 
     @cached_property
     def details(self) -> frozenset[str]:
@@ -329,6 +373,15 @@ class Turn:
         if found is None and self.answers(slot):
             return self.text
         return found
+
+    def gives_other_details_instead(self, slot: str) -> bool:
+        """`slot` is asked, and the message answers other questions instead of it."""
+        return (
+            self.asked(slot)
+            and not self.not_an_answer
+            and not self.is_button_payload
+            and bool(self.details - {slot})
+        )
 
     def answers(self, slot: str) -> bool:
         """Whether the whole message may be read as the answer to `slot`.

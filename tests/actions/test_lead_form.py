@@ -701,7 +701,7 @@ async def test_the_city_after_near_wins_over_a_word_that_is_also_a_town(
     text = "ok cool. id like to sign up, im Jordan Blake 424 555 0177 near culver city"
     entities = [
         {"entity": "city", "value": "cool", "start": 3, "end": 7},
-        {"entity": "city", "value": "culver city", "start": 60, "end": 71},
+        {"entity": "city", "value": "culver city", "start": 63, "end": 74},
     ]
     tracker = make_tracker(text, intent="request_consultation", entities=entities)
     slots = await run_form(tracker, dispatcher)
@@ -895,3 +895,28 @@ async def test_a_name_introduced_with_here_is_taken_whole(
     )
     slots = await run_form(tracker, dispatcher)
     assert slots["full_name"] == "Rosa Lin"
+
+
+@pytest.mark.asyncio
+async def test_other_details_instead_of_the_answer_count_towards_three_failures(
+    make_tracker: TrackerFactory,
+) -> None:
+    """ "I live in Salinas" at the name question moves the place and asks for the name again
+    without calling the message wrong. Said again, it gives nothing new: that counts as a failed
+    answer, and the third time the form stops asking."""
+    text = "I live in Salinas"
+    city = {"entity": "city", "value": "Salinas", "start": 10, "end": 17}
+    slots: dict[str, Any] = {"location": "Los Angeles, CA 90025"}
+    counted = []
+    for _ in range(4):
+        dispatcher = CollectingDispatcher()
+        tracker = make_tracker(text, entities=[city], requested_slot="full_name", slots=slots)
+        changed = await run_form(tracker, dispatcher)
+        slots = {**slots, **changed}
+        counted.append((slots.get("form_failures") or {}).get("full_name", 0))
+        if not slots.get("form_gave_up"):
+            assert responses(dispatcher) in ([], ["utter_out_of_area"])
+    assert slots["location"] == "Salinas, CA"
+    assert counted == [0, 1, 2, 3]
+    assert slots["form_gave_up"] is True
+    assert responses(dispatcher) == ["utter_too_many_attempts"]

@@ -244,3 +244,52 @@ def test_a_button_payload_gives_no_details_in_its_words(make_tracker: TrackerFac
     assert turn.is_button_payload
     assert turn.antidepressants_tried is None
     assert not turn.answers("antidepressants_tried")
+
+
+def _city(text: str, name: str) -> dict[str, Any]:
+    start = text.lower().index(name.lower())
+    return {"entity": "city", "value": name, "start": start, "end": start + len(name)}
+
+
+@pytest.mark.parametrize(
+    ("text", "requested_slot", "slots", "city"),
+    [
+        # A town's name after another word is part of something else, most often a name.
+        ("Tom Baker", "full_name", {"location": "Los Angeles, CA 90025"}, None),
+        ("Tom Baker", "full_name", {}, None),
+        ("linda orange", "phone", {}, None),
+        # Without a cue, a known place is never replaced.
+        ("Salinas", "phone", {"location": "Los Angeles, CA 90025"}, None),
+        # With a cue it is a place, whatever is known and whatever is asked.
+        ("actually I live in Salinas now", "full_name", {"location": "x"}, "Salinas"),
+        ("I'm Tom, from Baker", "full_name", {}, "Baker"),
+        # On its own, with nothing known yet, or at the location question.
+        ("ok Pasadena", "treatment_interest", {}, "Pasadena"),
+        ("Pasadena", "treatment_interest", {}, "Pasadena"),
+        ("Tom Baker", "location", {"location": "x"}, "Baker"),
+    ],
+)
+def test_a_town_is_read_as_a_place_by_its_cue_and_position(
+    make_tracker: TrackerFactory,
+    text: str,
+    requested_slot: str,
+    slots: dict[str, Any],
+    city: str | None,
+) -> None:
+    name = next(w for w in ("Baker", "Orange", "Salinas", "Pasadena") if w.lower() in text.lower())
+    turn = Turn(
+        make_tracker(text, requested_slot=requested_slot, slots=slots, entities=[_city(text, name)])
+    )
+    assert turn.city == city
+    assert ("location" in turn.details) is (city is not None)
+
+
+def test_a_town_inside_the_person_found_is_no_place(make_tracker: TrackerFactory) -> None:
+    text = "hi, Ana Corona here, 90210 is my zip"
+    entities = [
+        {"entity": "person", "value": "Ana Corona", "start": 4, "end": 14},
+        _city(text, "Corona"),
+    ]
+    turn = Turn(make_tracker(text, entities=entities))
+    assert turn.city is None
+    assert turn.place == "90210"
