@@ -38,12 +38,22 @@ from actions.answers import (
     read_yes_no,
 )
 from actions.names import introduced_name, is_valid_name
+from actions.towns import town_named
 from actions.treatments import find_treatment, named_treatment, normalise_treatment
 from clinic.contact import find_email, find_email_attempt, find_phone
 from clinic.places import find_zip, place_for_zip
 
 # Messages with these intents are never taken as a slot value.
-NOT_AN_ANSWER = {"crisis", "stop", "greet", "goodbye", "thanks", "share_feelings"}
+NOT_AN_ANSWER = {
+    "crisis",
+    "stop",
+    "greet",
+    "goodbye",
+    "thanks",
+    "share_feelings",
+    "in_spanish",
+    "other_language",
+}
 # These are questions or small talk only when the message reads like one: "spravto i guess",
 # classified as a question about Spravato, answers "which treatment?"; "what is spravato?" does not.
 QUESTION_LIKE = {"faq", "bot_challenge", "chitchat", "out_of_scope"}
@@ -75,18 +85,6 @@ _NO_ZIP_ANSWERS = {
     "contact_consent",
     "details_confirmed",
 }
-_CITY_CUE_BEFORE = re.compile(
-    r"\b(?:in|near|from|around|by|at|to|live|living|located|based|area|zip|zipcode)\s*[:,]?\s*$",
-    re.IGNORECASE,
-)
-# What may stand before a place given on its own ("ok pasadena", "yes, Santa Monica"): another
-# word right before a town's name makes it part of something else, most often a person's name
-# ("Tom Baker", "Linda Orange"; California has hundreds of towns named like surnames).
-_FILLER_BEFORE = re.compile(
-    r"^(?:\s|[,.!:;-]|\b(?:ok|okay|k|yes|yeah|yep|yup|sure|um+|uh+|hm+|oh|so|well|and|also|"
-    r"actually|sorry|oops|i\s*mean|hi|hello|hey|tms|ketamine|spravato|esketamine)\b)*$",
-    re.IGNORECASE,
-)
 # A bare time of day or week: "morning", "evenings please", "weekends".
 _TIME_ANSWER = re.compile(
     r"^\s*(?:in the\s+|early\s+|late\s+)?(?:mornings?|afternoons?|evenings?|nights?|weekdays?|"
@@ -228,52 +226,12 @@ class Turn:
 
     @cached_property
     def city(self) -> str | None:
-        """The city the message gives. Several city names can match ("ok cool, I'm near culver
-        city": Cool is a town in California): prefer the one after "in"/"near"/"from", then the
-        longest name, then the last one.
-
-        A town's name without a cue before it is a place only at the location question, or when
-        no place is known yet, the name is not asked, and it stands on its own: "Maria Salinas"
-        is a name, and "Baker" in "Tom Baker" never moves a visitor who gave ZIP 90025 to Baker.
-        """
-        cities = [
-            e
-            for e in self.entities
-            if e.get("entity") == "city" and e.get("value") and not self._inside_person(e)
-        ]
-        if not self.asked("location"):
-            cities = [e for e in cities if self._cued(e) or self._may_stand_alone(e)]
-        if not cities:
-            return None
-
-        def rank(entity: dict[str, Any]) -> tuple[bool, int, int]:
-            return (self._cued(entity), len(str(entity["value"])), int(entity.get("start") or 0))
-
-        return str(max(cities, key=rank)["value"])
-
-    def _cued(self, entity: dict[str, Any]) -> bool:
-        """ "in Salinas", "I live near Orange", "zip: ..." """
-        return bool(_CITY_CUE_BEFORE.search(self.text[: int(entity.get("start") or 0)]))
-
-    def _may_stand_alone(self, entity: dict[str, Any]) -> bool:
-        return (
-            self.known_location is None
-            and not self.asked("full_name")
-            and bool(_FILLER_BEFORE.match(self.text[: int(entity.get("start") or 0)]))
-        )
-
-    def _inside_person(self, entity: dict[str, Any]) -> bool:
-        """The town's name is part of the person the classifier found ("Ana Corona")."""
-        start, end = entity.get("start"), entity.get("end")
-        if start is None or end is None:
-            return False
-        return any(
-            e.get("entity") == "person"
-            and e.get("start") is not None
-            and e.get("end") is not None
-            and e["start"] <= start
-            and end <= e["end"]
-            for e in self.entities
+        """The city the message gives (actions/towns.py says when a town's name is a place)."""
+        return town_named(
+            self.text,
+            self.entities,
+            any_town=self.asked("location"),
+            alone_is_enough=self.known_location is None and not self.asked("full_name"),
         )
 
     @cached_property

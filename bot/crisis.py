@@ -18,15 +18,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from bot.crisis_plans import _DRUG, _PERSON, MEANS_OR_METHOD, PLANS_AND_GOODBYES
+
 # Words people use for "myself", typos included.
 _SELF = r"(?:my\s*self|myself|mysef|myslef|mysel|meself|my\s*own\s*self)"
 _OTHER_SELF = r"(?:himself|herself|themselves|themself|hisself)"
 _DIE = r"(?:die|dye|di|be\s+dead|be\s+gone|not\s+exist|end\s+it)"
-_DRUG = (
-    r"(?:pills?|meds?|medications?|medicine|tablets?|drugs?|xanax|ativan|valium|klonopin|"
-    r"ketamine|esketamine|spravato|tylenol|acetaminophen|advil|ibuprofen|insulin|"
-    r"antidepressants?|opioids?|oxy\w*|fentanyl|heroin|lithium|sleeping\s+pills?|bottle)"
-)
 
 DISCLOSURES: dict[str, list[str]] = {
     "suicidal_ideation": [
@@ -55,7 +52,7 @@ DISCLOSURES: dict[str, list[str]] = {
         r"\b(?:i'?m|i\s+am|im)\s+(?:just\s+|such\s+)?a\s+burden\b",
         r"\b(?:how\s+(?:many|much)|(?:easiest|best|quickest|fastest|painless|least\s+painful)\s+way)\b.*\b(?:die|dead|kill|end\s+it|overdose)\b",
         r"\b(?:how\s+(?:to|do\s+(?:i|you|people|u))|ways?\s+to)\s+(?:kill|end|hurt|off)\s+(?:yourself|urself|oneself|myself|my\s*self)\b",
-        rf"\b(?:kill|killing|kil|end|ending|hurt|hurting|harm|harming|shoot|hang)\s+{_OTHER_SELF}\b",
+        rf"\b(?:kill|killing|killed|kil|end|ending|ended|hurt|hurting|harm|harming|harmed|shoot|shot|hang|hanged|hung)\s+{_OTHER_SELF}\b",
         r"\b(?:i'?ll|i\s+will|i'?d|ill)\s+(?:probably\s+|prob\s+|likely\s+|just\s+)?be\s+dead\b(?!\s+tired)",
         r"\bif\s+i\s+(?:was|were|am)\s+(?:dead|gone(?!\s+for)|not\s+(?:here|around|alive))\b|\bif\s+i\s+(?:died|disappeared|killed\s+my)"
         r"|\bif\s+i\s+(?:wasn'?t|weren'?t|was\s*nt)\s+(?:around|here|alive)\b",
@@ -69,7 +66,7 @@ DISCLOSURES: dict[str, list[str]] = {
         r"\b(?:don'?t|do\s+not|dont)\s+feel\s+safe\b",
         r"\b(?:don'?t|dont|can'?t|cannot|cant)\s+trust\s+myself\b",
         rf"\bwhat\s+(?:i'?ll|i\s+will|i\s+might|i'?m\s+going\s+to|i\s+could)\s+do\s+to\s+{_SELF}",
-        r"\b(?:wish|wished|hope)\s+i\s+(?:was|were|could\s+be|would\s+be|could)\s+(?:dead|die|gone|never\s+born)\b",
+        r"\b(?:wish|wished|wishing|hope|hoping)\s+i\s+(?:was|were|could\s+be|would\s+be|could)\s+(?:dead|die|gone|never\s+born)\b",
         r"\bwish\s+i\s+(?:wasn'?t|weren'?t)\s+(?:alive|here|born)\b",
         r"\bbetter\s+off\s+(?:dead|without\s+me|if\s+i\s+(?:was|were)n'?t\s+here|gone)\b",
         r"\b(?:don'?t|dont|do\s+not|no\s+longer)\s+(?:want|wanna|wish)\s+(?:to\s+)?(?:live|be\s+alive|be\s+here|exist|wake\s+up|go\s+on)\b",
@@ -84,7 +81,7 @@ DISCLOSURES: dict[str, list[str]] = {
         r"\bcan'?t\s+(?:go\s+on|keep\s+going|take\s+(?:it|this|the\s+pain)\s+any\s*more|do\s+this\s+any\s*more|live\s+like\s+this)\b",
         rf"\b(?:hang|hanging|drown|drowning|shoot|shooting)\s+{_SELF}\b",
         r"\b(?:jump|jumping)\s+(?:off|from|in\s+front)\b",
-        r"\b(?:slit|slitting|cut|cutting)\s+(?:my\s+)?(?:wrists?|throat)\b",
+        r"\b(?:slit|slitting|cut|cutting)\s+(?:my\s+|her\s+|his\s+|their\s+)?(?:wrists?|throat)\b",
         r"\bnobody\s+(?:would|will)\s+(?:miss|care\s+if)\b",
         r"\b(?:saying|say)\s+(?:my\s+)?goodbyes?\b",
         r"\bsuicide\s+(?:note|letter|plan)\b",
@@ -108,7 +105,7 @@ DISCLOSURES: dict[str, list[str]] = {
         r"\bwr(?:ote|itten|iting)\s+(?:a\s+)?(?:goodbye\s+|farewell\s+)?(?:note|letter)s?\s+(?:for|to)\s+(?:my\s+)?(?:family|kids|wife|husband|parents|mom|dad|everyone)\b",
         r"\b(?:drive|driving|crash|crashing|steer|steering)\s+(?:my\s+car\s+)?(?:off|into)\s+(?:a|the)\s+(?:cliff|bridge|wall|tree|ocean)\b",
         r"\b(?:run|running|walk|walking|step|stepping|jump|jumping)\s+(?:out\s+)?(?:into|in\s+front\s+of)\s+(?:traffic|a\s+(?:car|bus|train|truck))\b",
-        r"\b(?:scared|afraid|terrified|worried)\s+(?:of\s+)?what\s+i\s+(?:might|will|could|may)\s+do\b|\bwhat\s+i'?ll\s+do\s+to\s+myself\b",
+        r"\b(?:scared|afraid|terrified|worried)\s+(?:of\s+)?what\s+i\s*(?:might|will|could|may|'ll)\s+do\b|\bwhat\s+i'?ll\s+do\s+to\s+myself\b",
         r"\bwaste\s+of\s+(?:space|air|oxygen)\b",
         r"\bpills?\s+(?:all\s+)?(?:lined\s+up|counted\s+out|ready\s+to\s+go)\b",
         r"\b(?:thinking|think|thoughts)\s+(?:about|of)\s+(?:dying|being\s+dead|not\s+being\s+here)\b(?!\s+(?:my|her|his|the)\s+hair)",
@@ -149,8 +146,10 @@ DISCLOSURES: dict[str, list[str]] = {
         r"\b(?:life|living|my\s+life|existence)\s+(?:is|feels|seems)\s+(?:so\s+|completely\s+|totally\s+)?(?:pointless|meaningless)\b",
         # Spanish (the 988 line has Spanish): "quiero morir", "me quiero matar", "no quiero vivir".
         r"\b(?:quiero|quisiera|voy\s+a|me\s+quiero|me\s+voy\s+a)\s+(?:morir(?:me)?|matar(?:me)?|suicidar(?:me)?)\b|\bno\s+quiero\s+(?:vivir|seguir\s+viviendo|existir)\b|\bmatarme\b|\bquitarme\s+la\s+vida\b",
+        *PLANS_AND_GOODBYES,
         r"\bneed\s+help\s+(?:right\s+)?now\b(?!\s+(?:with|for|to|on|finding|choosing|booking|understanding|picking))",
     ],
+    "means_or_method": MEANS_OR_METHOD,
     "self_harm": [
         rf"\b(?:hurt|hurting|harm|harming|harmed|cut|cutting|burn|burning|burned|burnt|injure|injuring|punish|punishing|hit|hitting|punch|punching|scratch|scratching|bang|banging|starve|starving|bite|biting|choke|choking)\s+{_SELF}\b",
         r"\bself[\s-]*(?:harm|harming|injury|injure|mutilat\w*)\b.*\b(?:i|i'?m|been|again|started|keep)\b",
@@ -158,12 +157,19 @@ DISCLOSURES: dict[str, list[str]] = {
         r"\b(?:started|start|keep|been)\s+cutting\b",
         r"\b(?:can'?t|cannot|can\s+not|couldn'?t)\s+stop\s+(?:cutting|burning|hurting|scratching|hitting)\b(?!\s+(?:corners|back|down|costs|hair|my\s+hair))",
         r"\bcutting\s+again\b",
+        r"\b(?:carved|carving|cut|cutting|burned|burning|scratched|scratching)\s+(?:\w+\s+)?(?:into|in)\s+my\s+(?:arm|arms|thigh|thighs|leg|legs|wrist|wrists|skin|stomach)\b",
+        r"\b(?:sh'?ing|self\s*harming)\s+again\b|\brelapsed\b.*\b(?:self\s*harm|cut\w*|sh)\b",
+        r"\b(?:on\s+purpose)\b.*\b(?:punch\w*|hit\w*|slam\w*|broke|burn\w*|cut\w*)\b|\b(?:punch\w*|hit\w*|slam\w*|broke|burn\w*)\b.*\bon\s+purpose\b",
+        r"\b(?:starving|starve)\s+myself\b",
         r"\b(?:cut|cutting|scratch\w*|burn\w*|carv\w*)\s+(?:my\s+)?(?:arms?|legs?|wrists?|thighs?|skin|stomach)\b.*\b(?:until|till|til|bled|bleed|bleeding|on\s+purpose)\b",
         # "I'm scared I'll do something to myself".
         rf"\bdo\s+(?:something|anything|things)\s+to\s+{_SELF}\b",
     ],
     "harm_to_others": [
-        r"\b(?:kill|killing|kil|murder|murdering|shoot|shooting|stab|stabbing|strangle)\s+(?:him|her|them|someone|somebody|some\s+one|people|everyone|everybody|my\s+\w+|the\s+\w+|that\s+\w+|this\s+\w+|a\s+\w+)\b",
+        rf"\b(?:kill|killing|kil|murder|murdering|shoot|shooting|stab|stabbing|strangle|beat)\s+(?:him|her|them|someone|somebody|some\s+one|people|everyone|everybody|my\s+{_PERSON}|the\s+{_PERSON}|that\s+(?:guy|man|woman|bitch|bastard|person)|this\s+(?:guy|man|woman|person)|a\s+(?:guy|man|woman|person|kid|child))\b",
+        r"\b(?:want|wish|need)\s+(?:him|her|them)\s+dead\b",
+        r"\b(?:drive|driving|crash|crashing|plow|plowing)\s+(?:my\s+car\s+|a\s+car\s+|the\s+car\s+)?into\s+(?:a|the)\s+(?:crowd|people|school|store)\b",
+        r"\b(?:gun|knife|bat|weapon)\b.*\b(?:know\s+where\s+(?:he|she|they|the\s+[\w\s]{1,40}?)\s+lives?|when\s+(?:he|she|they)\s+gets?\s+home)\b",
         r"\b(?:hurt|hurting|harm|harming|attack|beat\s+up)\s+(?:someone|somebody|some\s+one|people|everyone|everybody|others|my\s+(?:kids?|children|son|daughter|wife|husband|partner|mom|mother|dad|father|baby|boss|family|roommate|coworker|neighbou?r|sister|brother|girlfriend|boyfriend|friend|teacher|ex))\b",
         r"\bshoot\s+up\s+(?:my|the|a|our)\s+\w+",
         r"\b(?:is|are|keeps?)\s+(?:beating|hitting|choking|strangling)\s+(?:me|my\s+\w+|her|him|us)\b",
@@ -177,6 +183,14 @@ DISCLOSURES: dict[str, list[str]] = {
         r"(?!\s+of\s+(?:losing|missing|failing|being\s+late|running|getting\s+fired))",
     ],
     "medical_emergency": [
+        r"\b(?:took|taken|swallowed|downed|drank)\s+(?:a|the|an)\s+(?:whole\s+|full\s+|entire\s+)?bottle\s+of\b",
+        r"\b(?:vomiting|throwing\s+up|coughing\s+up)\s+blood\b",
+        r"\bcan'?t\s+feel\s+(?:the\s+)?(?:left|right)\s+side\b|\bspeech\s+is\s+slurred\b|\bslurr?ing\s+my\s+words\b",
+        r"\bworst\s+headache\s+of\s+my\s+life\b",
+        r"\b(?:had|having)\s+a\s+seizure\b.*\b(?:confused|can'?t|pounding|now)\b",
+        rf"\b(?:took|taken|swallowed|ate|downed|popped)\s+(?:like\s+|about\s+|around\s+|maybe\s+)?[1-9]\d+\s+(?:of\s+)?(?:my\s+|her\s+|his\s+)?(?:\w+\s+)?{_DRUG}?\b.*\b(?:ago|shaking|dizzy|sick|throwing\s+up|vomiting|feel|tonight|now)\b",
+        r"\b(?:doubled|tripled)\s+(?:my|the)\s+\w+\b.*\b(?:throwing\s+up|vomiting|confused|dizzy|shaking)\b",
+        r"\b(?:half|most)\s+(?:a|of\s+a|of\s+the|the)\s+bottle\b.*\b(?:took|swallowed|drank|with)\b|\b(?:swallowed|took|drank)\s+(?:half|most)\s+(?:a|of\s+a|of\s+the|the)\s+bottle\b",
         r"\bchest\s+(?:hurts|is\s+hurting|feels\s+(?:tight|crushed|heavy))\b(?!\s+(?:when|if|after|during|sometimes|occasionally))|\b(?:it'?s|having|this\s+is)\s+a\s+heart\s+attack\b",
         r"\b(?:chest\s+pains?|can'?t\s+breathe?|cannot\s+breathe?|trouble\s+breathing|struggling\s+to\s+breathe|not\s+breathing|stopped\s+breathing)\b"
         r"(?!\s+(?:through|out\s+of|with)\s+(?:my\s+|one\s+|the\s+)?(?:nose|nostrils?))",
@@ -184,7 +198,7 @@ DISCLOSURES: dict[str, list[str]] = {
         r"\b(?:isn'?t|is\s*nt|aren'?t|wasn'?t|doesn'?t\s+seem\s+to\s+be|barely)\s+breathing\b",
         r"\b(?:i\s*(?:'m|am)|im|i\s+think\s+i'?m|he'?s|she'?s|they'?re|someone'?s|someone\s+is|is)\s+having\s+a\s+(?:heart\s+attack|stroke|seizure)\b",
         r"\bsomeone\s+(?:is\s+)?having\s+a\s+seizure\b",
-        rf"\b(?:took|taken|swallowed|ate|downed|popped)\s+(?:a\s+(?:bunch|lot|handful|whole)|all|too\s+many|too\s+much|(?:the|a|my|his|her|an)\s+(?:whole|entire))\b.*\b{_DRUG}\b",
+        rf"\b(?:took|taken|swallowed|swallowing|taking|ate|downed|popped)\s+(?:a\s+(?:bunch|lot|handful|whole)|all|too\s+many|too\s+much|(?:the|a|my|his|her|an)\s+(?:whole|entire))\b.*\b{_DRUG}\b",
         rf"\b(?:took|taken|swallowed|ate|downed|popped)\s+[1-9]\d+\s+(?!mg|mcg|ml|milligrams?)(?:\w+\s+)?{_DRUG}\b",
         rf"\btook\s+all\s+(?:of\s+)?(?:my|her|his|their|the)\s+{_DRUG}\b",
         rf"\bmixed\s+(?:all\s+|a\s+bunch\s+of\s+)?(?:my\s+|the\s+)?{_DRUG}\s+(?:with|and)\s+(?:alcohol|vodka|booze|wine|liquor|whiskey|drinks?)\b",
@@ -242,6 +256,8 @@ FIGURATIVE = [
     # saw the rent". Only the past and a "when" or "at" clause: "i'm about to faint" stays.
     r"\b(?:almost|nearly|about)\s+(?:fainted|passed\s+out|died|had\s+a\s+(?:heart\s+attack|stroke))\s+(?:when|at|after\s+seeing)\b",
     r"\bheart\s+(?:stopped|skipped\s+a\s+beat|sank|dropped)\s+(?:when|at)\b",
+    # A break-up: "thinking about ending things with my boyfriend".
+    r"\bend(?:ing|ed)?\s+(?:things|it)\s+with\s+(?:my|him|her|them|a)\b",
 ]
 _COMPILED_FIGURATIVE = [re.compile(pattern) for pattern in FIGURATIVE]
 
@@ -268,6 +284,8 @@ _HARMLESS_DEATH_FIGURE = re.compile(
     r"\b(?:die|dying|died|dead)\s+(?:of|from)\s+(?:embarrassment|laughter|laughing|boredom|"
     r"cringe|curiosity|hunger|thirst|cuteness)\b|\bdying\s+to\s+(?:know|try|see|hear|ask|meet)\b"
     r"|\b(?:is|was|are|'s)\s+(?:absolute\s+|pure\s+|sheer\s+)?murder\b"
+    # Shock at a sight: "i nearly passed out when i saw the bill".
+    r"|\b(?:almost|nearly)\s+(?:fainted|passed\s+out|died|had\s+a\s+heart\s+attack)\s+(?:when|at|after)\b"
 )
 
 # Likewise a question whether a treatment harms a pregnancy ("could TMS hurt my baby?"):
@@ -292,11 +310,14 @@ class CrisisMatch:
 
 
 def normalise(text: str) -> str:
-    """Lower-case, straight apostrophes, no accents, letters repeated at most twice."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    text = text.lower().replace("\u2019", "'").replace("`", "'")
+    """Lower-case, straight apostrophes, no accents, letters repeated at most twice; letters of
+    every script are kept (the Spanish rules and the language judgement read them)."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = text.lower()
     text = re.sub(r"(\w)\1{2,}", r"\1\1", text)  # "dieeee" -> "diee", "sooo" -> "soo"
-    text = re.sub(r"[^a-z0-9'\s-]", " ", text)
+    text = re.sub(r"[.!?;]+", " . ", text)
+    text = re.sub(r"[^\w'\s.-]|_", " ", text)
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -40,6 +40,22 @@ def english_words() -> frozenset[str]:
         return frozenset(line.split(" ", 1)[0] for line in lines)
 
 
+# A word of the frequency dictionary seen at least this often is common English; rarer entries
+# include many words of other languages ("sa", "muon") that tell nothing about the language.
+COMMON_COUNT = 1_000_000
+
+
+@lru_cache(maxsize=1)
+def common_english_words() -> frozenset[str]:
+    """The English words of symspellpy's dictionary seen at least COMMON_COUNT times."""
+    import symspellpy
+
+    path = Path(symspellpy.__file__).parent / "frequency_dictionary_en_82_765.txt"
+    with path.open(encoding="utf-8") as lines:
+        rows = (line.split(" ", 1) for line in lines)
+        return frozenset(word for word, count in rows if int(count) >= COMMON_COUNT)
+
+
 @lru_cache(maxsize=1)
 def place_words() -> frozenset[str]:
     """Words of the home state's city names ("encino", "tarzana"): never misspellings."""
@@ -53,8 +69,22 @@ def vocabulary(texts: Iterable[str]) -> dict[str, int]:
     return dict(Counter(w for text in texts for w in _WORD.findall(text.lower())))
 
 
+# Words of a crisis. A misspelling as close to one of them as to a harmless training word is
+# corrected into the crisis word: "dieing" is "dying", never "during" (issue #32).
+CRISIS_WORDS = frozenset(
+    """
+    die dies dying died dead death kill kills killing killed myself suicide suicidal overdose
+    overdosed overdosing pills hang hanging hanged cut cutting hurt hurting harm harming jump
+    jumping bridge gun rope noose alive living life end ending wrists bleed bleeding poison
+    lethal fatal unalive knife blade razor hopeless worthless burden goodbye tonight shoot drown
+    suffocate starve swallow swallowed
+    """.split()  # noqa: SIM905 (a word list reads best as text)
+)
+
+
 class SpellingCorrector:
-    """Corrects unknown words into training-data words (the most frequent of the closest)."""
+    """Corrects unknown words into training-data words (the most frequent of the closest), or
+    into a crisis word when one is as close."""
 
     def __init__(self, counts: dict[str, int], known: frozenset[str] | None = None) -> None:
         from symspellpy import SymSpell
@@ -63,7 +93,7 @@ class SpellingCorrector:
         self._known = known | set(counts)
         self._index = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
         # Targets may be one letter shorter than the shortest word corrected ("tmss" -> "tms").
-        for word, count in counts.items():
+        for word, count in {**dict.fromkeys(CRISIS_WORDS, 1), **counts}.items():
             if len(word) >= MIN_LENGTH - 1:
                 self._index.create_dictionary_entry(word, count)
         self._cache: dict[str, str] = {}
@@ -87,5 +117,9 @@ class SpellingCorrector:
         suggestions = self._index.lookup(word, Verbosity.CLOSEST, max_edit_distance=distance)
         if not suggestions:
             return word
-        # Among the closest, the word the training data uses most.
-        return max(suggestions, key=lambda s: (-s.distance, s.count)).term
+        # Among the closest, a crisis word, else the word the training data uses most; one that
+        # starts like the typed word first (typos are rarely in the first letter).
+        return max(
+            suggestions,
+            key=lambda s: (-s.distance, s.term in CRISIS_WORDS, s.term[0] == word[0], s.count),
+        ).term

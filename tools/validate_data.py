@@ -1,10 +1,11 @@
 """`make validate`: `rasa data validate` with no unexplained warning, then tools/data_checks.py.
 
-Rasa 3.6 warns that a response or intent "is not used in any story or rule" when only a form or
-a custom action uses it (the form asks `utter_ask_<slot>`, actions send `utter_invalid_<slot>`
-and read `affirm`/`deny`), and it never fails on those warnings. This wrapper explains those
-from the project's own files and fails on every other warning, so a real mistake (a typo in a
-response name, an intent without examples) stops the build.
+Rasa 3.6 warns that an intent has no examples when the crisis detector sets it
+(`in_spanish`, `other_language`), and that a response or intent "is not used in any story or
+rule" when only a form or a custom action uses it (the form asks `utter_ask_<slot>`, actions
+send `utter_invalid_<slot>` and read `affirm`/`deny`), and it never fails on those warnings.
+This wrapper explains those from the project's own files and fails on every other warning, so a
+real mistake (a typo in a response name, an intent without examples) stops the build.
 """
 
 from __future__ import annotations
@@ -16,13 +17,20 @@ from pathlib import Path
 
 import yaml
 
+from bot.components.crisis_detector import IN_SPANISH_INTENT, OTHER_LANGUAGE_INTENT
 from tools.data_checks import check
 
 ROOT = Path(__file__).resolve().parents[1]
+# Intents the crisis detector sets from a message's language: never learned, so no examples.
+SET_BY_THE_CRISIS_DETECTOR = {IN_SPANISH_INTENT, OTHER_LANGUAGE_INTENT}
 # A warning runs until Rasa's "More info" line or the next log line.
 _WARNING_RE = re.compile(
     r"UserWarning: (.+?)(?=\n\s+More info at|\n\S+/io\.py:\d+: UserWarning|\n\d{4}-\d\d-\d\d |\Z)",
     re.DOTALL,
+)
+_NOT_FOUND_RE = re.compile(
+    r"The intent '([^']+)' is listed in the domain file, "
+    r"but is not found in the NLU training data\."
 )
 _UNUSED_RE = re.compile(r"The (utterance|intent) '([^']+)' is not used in any story or rule\.")
 # Rasa merges each retrieval intent into the domain again, and then warns that it is there twice.
@@ -92,6 +100,9 @@ def main() -> int:
     for warning in _WARNING_RE.findall(output):
         duplicate = _DUPLICATE_RE.match(warning)
         if duplicate and set(duplicate.group(1).split(", ")) <= _retrieval_intents():
+            continue
+        not_found = _NOT_FOUND_RE.match(warning)
+        if not_found and not_found.group(1) in SET_BY_THE_CRISIS_DETECTOR:
             continue
         unused = _UNUSED_RE.match(warning)
         if unused and explained(unused.group(1), unused.group(2), domain):
