@@ -1,4 +1,5 @@
-"""The trainers' review queue: what visitors typed that the assistant did not understand well.
+"""The trainers' review queue: what visitors typed that the assistant did not understand well,
+and what it could only answer with care (a possible crisis, a language it cannot read).
 
     python -m tools.review collect   (make review)        writes var/review.yml
     python -m tools.review apply     (make review-apply)  moves labelled messages into data/nlu/
@@ -11,9 +12,18 @@ each message. Answers typed while the form asked for a name, phone or email are 
 are details, not language to learn. Messages already in the queue keep their labels when it is
 collected again.
 
+Two kinds of message are collected whatever the confidence, first in the queue, with a `reason`
+and no predicted intent to copy: a possible crisis that got the check-in (the crisis net's tier
+`check_in`, or the assistant's `utter_crisis_check_in` after it), even as the answer to a
+name, phone or email question (masked: it is not a detail), and a message in a language the
+assistant cannot read (language `other`, intent `other_language`).
+
 `apply` adds each labelled message to the data/nlu/ file that holds its intent, after checking
-that the intent exists and the sentence is not already an example anywhere; it leaves unlabelled
-and refused messages in the queue, with the reason.
+that the intent exists, is learned from examples, and the sentence is not already an example
+anywhere; it leaves unlabelled and refused messages in the queue, with the reason. A check-in
+message is applied like any other (`crisis` puts it into data/nlu/crisis.yml). A message in a
+language the assistant cannot read is never added: the language is judged by bot/language.py,
+not learned, so it stays in the queue with a note to pass it on to a developer.
 """
 
 from __future__ import annotations
@@ -36,8 +46,15 @@ ROOT = Path(__file__).resolve().parents[1]
 QUEUE = ROOT / "var" / "review.yml"
 CONFIDENCE_THRESHOLD = 0.6
 FALLBACK = "nlu_fallback"
-# While the form waits for one of these, the visitor's message is a detail, never collected.
+# While the form waits for one of these, the visitor's message is a detail, never collected
+# (unless it got the check-in). The name slot's value is masked in the conversation's messages.
 DETAIL_QUESTIONS = {"full_name", "phone", "email"}
+NAME_SLOT = "full_name"
+# The crisis net's judgement in parse_data (bot/components/crisis_detector.py) and its replies.
+CHECK_IN, OTHER_LANGUAGE, CHECK_IN_ACTION = "check_in", "other_language", "utter_crisis_check_in"
+CHECK_IN_REASON = "possible crisis: check-in given"
+OTHER_LANGUAGE_REASON = "language the assistant cannot read"
+_REASON_RANK = {"": 0, OTHER_LANGUAGE_REASON: 1, CHECK_IN_REASON: 2}  # which comes first
 # Masks keep the sentence's shape, so the example still reads naturally once applied.
 PHONE_MASK, EMAIL_MASK, NAME_MASK = "(310) 555-0100", "name@example.com", "Alex Doe"
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
@@ -50,6 +67,9 @@ HEADER = """\
 # Write the right intent after `intent:` (for example faq/ketamine_cost, request_consultation,
 # greet), then run `make review-apply`. Leave it empty to skip a message. Contact details were
 # masked. The list of intents is in domain.yml; FAQ topics are the faq/... names in data/nlu/.
+# A `reason` marks a message to judge with care. "possible crisis: check-in given": if it is a
+# crisis, write `crisis` (it becomes a crisis example); if it needed the full crisis reply, tell
+# a developer too. "language the assistant cannot read": not added to data/nlu/; pass it on.
 """
 
 
@@ -62,17 +82,31 @@ class Item:
     intent: str = ""
     note: str = ""
     conversations: set[str] = field(default_factory=set)
+    reason: str = ""  # why a message is queued whatever its confidence (the *_REASON texts)
 
     def to_yaml(self) -> dict[str, Any]:
+        # A reason replaces the prediction: no intent to copy for a crisis or another language.
+        predicted = f"{self.predicted} ({self.confidence:.2f})"
+        judged = {"reason": self.reason} if self.reason else {"predicted": predicted}
         entry: dict[str, Any] = {
             "text": self.text,
-            "predicted": f"{self.predicted} ({self.confidence:.2f})",
+            **judged,
             "seen": self.seen,
             "intent": self.intent or None,
         }
         if self.note:
             entry["note"] = self.note
         return entry
+
+
+@dataclass
+class Said:
+    """A visitor message, kept until the next one: the assistant's reply may be the check-in."""
+
+    text: str
+    parse_data: dict[str, Any]
+    at_detail_question: bool
+    check_in: bool = False
 
 
 # --- masking ---------------------------------------------------------------------------------
@@ -102,38 +136,77 @@ def understanding(parse_data: dict[str, Any]) -> tuple[str, float]:
     return name, confidence
 
 
+def review_reason(said: Said, threshold: float) -> str | None:
+    """Why the message goes to the queue ("" for poor understanding), or None when it does not."""
+    crisis = said.parse_data.get("crisis") or {}
+    if said.check_in or crisis.get("tier") == CHECK_IN:
+        return CHECK_IN_REASON
+    if said.at_detail_question:  # a name can read as another language: a detail all the same
+        return None
+    label, confidence = understanding(said.parse_data)
+    if crisis.get("language") == "other" or label == OTHER_LANGUAGE:
+        return OTHER_LANGUAGE_REASON
+    return "" if label == FALLBACK or confidence < threshold else None
+
+
+def is_check_in(type_name: str, data: dict[str, Any]) -> bool:
+    """The assistant's check-in: the action, or a reply made from its response."""
+    if type_name == "action":
+        return data.get("name") == CHECK_IN_ACTION
+    metadata = data.get("metadata") or {}
+    return type_name == "bot" and metadata.get("utter_action") == CHECK_IN_ACTION
+
+
 def collect(
     events: Iterable[tuple[str, str, dict[str, Any]]], threshold: float = CONFIDENCE_THRESHOLD
 ) -> list[Item]:
     items: dict[str, Item] = {}
     requested: dict[str, str | None] = {}
-    for sender_id, type_name, data in events:
-        if type_name == "slot" and data.get("name") == "requested_slot":
-            requested[sender_id] = data.get("value")
-            continue
-        if type_name != "user" or requested.get(sender_id) in DETAIL_QUESTIONS:
-            continue
-        text = (data.get("text") or "").strip()
-        parse_data = data.get("parse_data") or {}
-        if not text or text.startswith("/") or text.startswith("[removed"):
-            continue
-        label, confidence = understanding(parse_data)
-        if label != FALLBACK and confidence >= threshold:
-            continue
-        names = [
+    names: dict[str, set[str]] = {}  # each conversation's names from the form's name slot
+    waiting: dict[str, Said] = {}
+
+    def add(sender_id: str, said: Said) -> None:
+        reason = review_reason(said, threshold)
+        if reason is None:
+            return
+        found = [
             e.get("value")
-            for e in parse_data.get("entities") or []
+            for e in said.parse_data.get("entities") or []
             if e.get("entity") == "person" and isinstance(e.get("value"), str)
         ]
-        masked = mask_contact_details(text, names)
+        masked = mask_contact_details(said.text, [*found, *names.get(sender_id, ())])
         key = normalise(masked)
         item = items.get(key)
         if item is None:
-            items[key] = Item(masked, label, confidence, conversations={sender_id})
+            label, confidence = understanding(said.parse_data)
+            item = items[key] = Item(masked, label, confidence, conversations={sender_id})
         elif sender_id not in item.conversations:
             item.seen += 1
             item.conversations.add(sender_id)
-    return sorted(items.values(), key=lambda item: (-item.seen, item.confidence))
+        if _REASON_RANK[reason] > _REASON_RANK[item.reason]:
+            item.reason = reason
+
+    for sender_id, type_name, data in events:
+        if type_name == "slot" and data.get("name") == "requested_slot":
+            requested[sender_id] = data.get("value")
+        elif type_name == "slot" and data.get("name") == NAME_SLOT:
+            if isinstance(data.get("value"), str):
+                names.setdefault(sender_id, set()).add(data["value"])
+        elif type_name == "user":
+            if sender_id in waiting:
+                add(sender_id, waiting.pop(sender_id))
+            text = (data.get("text") or "").strip()
+            if text and not text.startswith("/") and not text.startswith("[removed"):
+                at_detail = requested.get(sender_id) in DETAIL_QUESTIONS
+                waiting[sender_id] = Said(text, data.get("parse_data") or {}, at_detail)
+        elif sender_id in waiting and is_check_in(type_name, data):
+            waiting[sender_id].check_in = True
+    for sender_id, said in waiting.items():
+        add(sender_id, said)
+    return sorted(
+        items.values(),
+        key=lambda item: (-_REASON_RANK[item.reason], -item.seen, item.confidence),
+    )
 
 
 def read_queue(path: Path) -> list[dict[str, Any]]:
@@ -153,8 +226,12 @@ def merge(old: list[dict[str, Any]], new: list[Item]) -> list[dict[str, Any]]:
     labelled = {normalise(str(e.get("text", ""))): e for e in old}
     merged = list(old)
     for item in new:
-        if normalise(item.text) not in labelled:
+        entry = labelled.get(normalise(item.text))
+        if entry is None:
             merged.append(item.to_yaml())
+        elif item.reason and not entry.get("reason"):  # now a possible crisis, say so
+            entry.pop("predicted", None)
+            entry["reason"] = item.reason
     return merged
 
 
@@ -184,7 +261,8 @@ def add_example(nlu_dir: Path, intent: str, text: str) -> Path:
 def apply(root: Path, queue: Path) -> tuple[list[str], list[dict[str, Any]]]:
     """Moves labelled messages into data/nlu/. Returns what was done and what stays queued."""
     intents = known_intents(root)
-    existing = {e.plain: e for e in read_examples((root / "data" / "nlu").glob("*.yml"))}
+    examples = read_examples((root / "data" / "nlu").glob("*.yml"))
+    existing, learned = {e.plain: e for e in examples}, {e.intent for e in examples}
     done, remaining = [], []
     for entry in read_queue(queue):
         intent = str(entry.get("intent") or "").strip()
@@ -192,8 +270,15 @@ def apply(root: Path, queue: Path) -> tuple[list[str], list[dict[str, Any]]]:
         if not intent:
             remaining.append(entry)
             continue
-        if intent not in intents:
+        if entry.get("reason") == OTHER_LANGUAGE_REASON:
+            entry["note"] = (
+                "not added: the language is judged by bot/language.py, not learned from examples."
+                " If it is English or Spanish, or a crisis, pass it to a developer; then delete it"
+            )
+        elif intent not in intents:
             entry["note"] = f"unknown intent '{intent}': see domain.yml and the faq/... names"
+        elif intent not in learned:  # in_spanish, other_language (set by the assistant), faq
+            entry["note"] = f"no examples of '{intent}' in data/nlu/: choose what it means"
         elif normalise(text) in existing:
             twin = existing[normalise(text)]
             entry["note"] = (
