@@ -12,10 +12,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.crisis_record import crisis_record
 from actions.leads_client import LeadDeliveryError, LeadsClient
 from actions.outbox import Outbox, outbox_from_env
 from actions.settings import ActionSettings
-from clinic.lead import FORM_SLOTS, NOT_ANSWERED, UTM_KEYS
+from clinic.lead import FORM_SLOTS, NOT_ANSWERED, UTM_KEYS, CrisisTier
 from clinic.log_safety import conversation_ref
 from clinic.places import Place, place_for_city, place_for_zip
 from clinic.profile import load_profile
@@ -78,6 +79,9 @@ def lead_payload(tracker: Tracker, domain: DomainDict, now: datetime) -> dict[st
     phone, email = _given(slot("phone")), _given(slot("email"))
     adult = slot("is_adult") is True
     in_area = area.in_area if area else None
+    crisis = crisis_record(tracker.events)
+    # A crisis reply makes the lead urgent even when the dialogue, not the detector, gave it.
+    urgent = slot("crisis_detected") is True or crisis["crisis_tier"] == CrisisTier.crisis.value
     return {
         "conversation_id": tracker.sender_id,
         "full_name": slot("full_name"),
@@ -103,8 +107,9 @@ def lead_payload(tracker: Tracker, domain: DomainDict, now: datetime) -> dict[st
         "qualified": is_qualified(
             adult, bool(phone or email), slot("contact_consent") is True, bool(in_area)
         ),
-        "urgent": slot("crisis_detected") is True,
+        "urgent": urgent,
         "suggested_consult": suggested_consult(treatment, slot("antidepressants_tried")),
+        **crisis,
         **campaign(tracker),
     }
 

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Enum,
     Float,
     ForeignKey,
+    Integer,
     String,
     TypeDecorator,
     Uuid,
@@ -144,6 +145,12 @@ class Lead(Base):
     qualified: Mapped[bool] = mapped_column(Boolean, default=False)
     urgent: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     suggested_consult: Mapped[str | None] = mapped_column(String(300))
+    # The crisis reply the conversation drew (migration 0005): "crisis" or "check_in", the
+    # detector's category of the visitor message that drew it ("follow_up" when the dialogue
+    # alone decided), and that message's number. None when there was none.
+    crisis_tier: Mapped[str | None] = mapped_column(String(10))
+    crisis_category: Mapped[str | None] = mapped_column(String(32))
+    crisis_turn: Mapped[int | None] = mapped_column(Integer)
     # Campaign source passed by the website widget.
     utm_source: Mapped[str | None] = mapped_column(String(100))
     utm_medium: Mapped[str | None] = mapped_column(String(100))

@@ -20,7 +20,14 @@ from pydantic import (
 
 from api.models import LeadStatus
 from clinic.contact import InvalidValue, parse_email, parse_phone
-from clinic.lead import AntidepressantsTried, PaymentMethod, TreatmentInterest
+from clinic.lead import (
+    CRISIS_CATEGORY_PATTERN,
+    MAX_CRISIS_TURN,
+    AntidepressantsTried,
+    CrisisTier,
+    PaymentMethod,
+    TreatmentInterest,
+)
 
 # PostgreSQL text cannot hold a NUL character (the insert fails): refused with 422 instead.
 NO_NUL = r"^[^\x00]*$"
@@ -40,6 +47,7 @@ Tried = Annotated[
     AntidepressantsTried, PlainSerializer(lambda answer: answer.value, return_type=str)
 ]
 Payment = Annotated[PaymentMethod, PlainSerializer(lambda answer: answer.value, return_type=str)]
+Tier = Annotated[CrisisTier, PlainSerializer(lambda tier: tier.value, return_type=str)]
 
 
 class LeadCreate(BaseModel):
@@ -71,6 +79,21 @@ class LeadCreate(BaseModel):
     qualified: bool = False
     urgent: bool = False
     suggested_consult: Annotated[Text, StringConstraints(max_length=300)] | None = None
+    crisis_tier: Tier | None = Field(
+        default=None,
+        description="The crisis reply the conversation drew: the full reply (the lead is then "
+        "urgent) or the check-in for a possible crisis",
+    )
+    crisis_category: Annotated[str, StringConstraints(pattern=CRISIS_CATEGORY_PATTERN)] | None = (
+        Field(
+            default=None,
+            description="What the crisis detector saw in the visitor message that drew it "
+            '("means", "hedged", ...); "follow_up" when the dialogue alone decided',
+        )
+    )
+    crisis_turn: Annotated[int, Field(strict=True, ge=1, le=MAX_CRISIS_TURN)] | None = Field(
+        default=None, description="That message's number among the visitor's messages"
+    )
     utm_source: Annotated[Text, StringConstraints(max_length=100)] | None = None
     utm_medium: Annotated[Text, StringConstraints(max_length=100)] | None = None
     utm_campaign: Annotated[Text, StringConstraints(max_length=100)] | None = None
@@ -109,6 +132,18 @@ class LeadCreate(BaseModel):
             raise ValueError("consent to call or text needs a phone number")
         if self.qualified and not (self.age_confirmed and self.in_service_area):
             raise ValueError("a qualified lead is an adult in the service area")
+        return self
+
+    @model_validator(mode="after")
+    def crisis_record(self) -> LeadCreate:
+        if self.crisis_tier is None and (
+            self.crisis_category is not None or self.crisis_turn is not None
+        ):
+            raise ValueError("crisis_category and crisis_turn need a crisis_tier")
+        if self.crisis_tier is not None and self.crisis_category is None:
+            raise ValueError("a crisis_tier needs its crisis_category")
+        if self.crisis_tier == CrisisTier.crisis:
+            self.urgent = True  # the crisis reply was given: staff follow the urgent procedure
         return self
 
 
@@ -179,6 +214,9 @@ class LeadRead(BaseModel):
     qualified: bool
     urgent: bool
     suggested_consult: str | None
+    crisis_tier: CrisisTier | None = None
+    crisis_category: str | None = None
+    crisis_turn: int | None = None
     utm_source: str | None
     utm_medium: str | None
     utm_campaign: str | None

@@ -30,6 +30,14 @@ class PaymentMethod(str, enum.Enum):
     unsure = "unsure"
 
 
+class CrisisTier(str, enum.Enum):
+    """The reply a visitor message drew from the assistant: the full crisis reply, or the lighter
+    check-in for a possible crisis."""
+
+    crisis = "crisis"
+    check_in = "check_in"
+
+
 class Channel(str, enum.Enum):
     call = "call"
     text = "text"
@@ -73,6 +81,14 @@ FORM_SLOTS: tuple[str, ...] = QUESTIONS + DERIVED_SLOTS
 # The website passes these in a message's metadata; a lead keeps the latest.
 UTM_KEYS: tuple[str, ...] = ("utm_source", "utm_medium", "utm_campaign")
 
+# A lead's crisis record (crisis_tier, crisis_category, crisis_turn): the category is the crisis
+# detector's word for the visitor message that drew the reply ("means", "hedged", ...), or
+# FOLLOW_UP when the dialogue gave the reply to a message the detector did not mark; the turn
+# is that message's number among the visitor's messages.
+CRISIS_CATEGORY_PATTERN = r"^[a-z_]{1,32}$"
+FOLLOW_UP = "follow_up"
+MAX_CRISIS_TURN = 10_000
+
 # The fields of a lead as the action server sends it and the API's LeadCreate takes it.
 LEAD_FIELDS: tuple[str, ...] = (
     "conversation_id",
@@ -99,4 +115,7 @@ LEAD_FIELDS: tuple[str, ...] = (
     "qualified",
     "urgent",
     "suggested_consult",
+    "crisis_tier",
+    "crisis_category",
+    "crisis_turn",
 ) + UTM_KEYS

@@ -163,6 +163,14 @@ class Turn:
     text: str
 
 
+def shown_text(text: str | None) -> str:
+    """A message as the transcript shows it, or "" when it shows none: "/greet" (the widget's
+    opening) and a button's payload ("/affirm") are no one's words. The action server numbers
+    the visitor's messages by the same rule (actions/crisis_record.py)."""
+    message = (text or "").strip()
+    return "" if message.startswith("/") else message
+
+
 def transcripts(store: Store, conversation_ids: list[str]) -> list[tuple[str, list[Turn]]]:
     """Each conversation's turns, in the order of `conversation_ids`, through one connection."""
     turns: dict[str, list[Turn]] = {conversation_id: [] for conversation_id in conversation_ids}
@@ -181,10 +189,11 @@ def transcripts(store: Store, conversation_ids: list[str]) -> list[tuple[str, li
             ).all()
         )
     for sender_id, type_name, timestamp, data in rows:
-        message = (json.loads(data).get("text") or "").strip()
+        message = json.loads(data).get("text") or ""
         if type_name == "bot":  # the widget's Markdown links, as the visitor saw them
             message = _MARKDOWN_LINK.sub(r"\1", message)
-        if message and not message.startswith("/"):  # "/greet" is the widget opening, not words
+        message = shown_text(message)
+        if message:
             speaker = "visitor" if type_name == "user" else "assistant"
             at = datetime.fromtimestamp(timestamp, timezone.utc)
             turns[sender_id].append(Turn(at, speaker, message))

@@ -43,6 +43,10 @@ COLUMNS = [
     "utm_source",
     "utm_medium",
     "utm_campaign",
+    # Added after the first release: at the end, so spreadsheets reading by position still work.
+    "crisis_tier",
+    "crisis_category",
+    "crisis_turn",
 ]
 
 

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.crisis_record import crisis_record, message_category
 from actions.leads_client import LeadsClient
 from actions.outbox import Outbox
 from actions.settings import ActionSettings
-from actions.submit_lead import ActionCancelLead, ActionSubmitLead, idempotency_key
+from actions.submit_lead import (
+    ActionCancelLead,
+    ActionSubmitLead,
+    idempotency_key,
+    lead_payload,
+)
 from clinic.lead import DECLINED, LEAD_FIELDS
 from tests.actions.conftest import TrackerFactory, responses
 
@@ -275,3 +283,126 @@ async def test_the_lead_sent_has_exactly_the_fields_the_api_takes(
 
     [request] = api.requests
     assert set(json.loads(request.content)) == set(LEAD_FIELDS)
+
+
+# --- the crisis record: which crisis reply the conversation drew, for which visitor message ---
+NOW = datetime(2026, 12, 5, 12, 0, tzinfo=timezone.utc)
+
+
+def said(text: str, tier: str | None = None, category: str | None = None) -> dict[str, Any]:
+    """A visitor message as Rasa stores it, with the crisis detector's entry."""
+    crisis = {"tier": tier, "category": category, "audience": "self", "language": "en"}
+    return {"event": "user", "text": text, "parse_data": {"text": text, "crisis": crisis}}
+
+
+def answered(*actions: str) -> list[dict[str, Any]]:
+    return [{"event": "action", "name": name} for name in (*actions, "action_listen")]
+
+
+OPENING = [{"event": "action", "name": "action_session_start"}, said("/greet"), *answered()]
+CRISIS_THEN_CHECK_IN = [
+    *OPENING,
+    said("what does ketamine cost"),
+    *answered("utter_faq"),
+    said("i have a bottle of pills and i want to take them all", "crisis", "means"),
+    *answered("action_deactivate_loop", "utter_crisis"),
+    said("maybe i'm just tired of everything", "check_in", "hedged"),
+    *answered("utter_crisis_check_in"),
+]
+CHECK_IN_ONLY = [
+    *OPENING,
+    said("hi"),
+    *answered("utter_greet"),
+    said("sometimes i wish i wouldn't wake up", "check_in", "hedged"),
+    *answered("utter_crisis_check_in"),
+    said("i tried to end it years ago", "check_in", "past"),
+    *answered("utter_crisis_check_in"),
+]
+NO_CRISIS = [*OPENING, said("is tms covered by insurance"), *answered("utter_faq")]
+# The check-in, then the dialogue gives the crisis reply to a message the detector did not mark
+# (a button's "/affirm" on the way is no message of the visitor's).
+FOLLOW_UP_CRISIS = [
+    *OPENING,
+    said("i don't really see the point anymore", "check_in", "hedged"),
+    *answered("utter_crisis_check_in"),
+    said("/affirm"),
+    *answered("utter_after_crisis_yes"),
+    said("yes, i've been thinking about how i'd do it"),
+    *answered("utter_crisis"),
+]
+
+
+@pytest.mark.parametrize(
+    ("events", "crisis_detected", "expected"),
+    [
+        pytest.param(
+            CRISIS_THEN_CHECK_IN, True, ("crisis", "means", 2, True), id="crisis-then-check-in"
+        ),
+        pytest.param(
+            CHECK_IN_ONLY, False, ("check_in", "hedged", 2, False), id="check-in-only-first-one"
+        ),
+        pytest.param(NO_CRISIS, False, (None, None, None, False), id="none"),
+        # crisis_detected stays unset (the intent was not `crisis`): the reply makes it urgent.
+        pytest.param(
+            FOLLOW_UP_CRISIS, False, ("crisis", "follow_up", 2, True), id="follow-up-crisis"
+        ),
+    ],
+)
+def test_the_lead_carries_the_highest_crisis_reply_and_the_message_that_drew_it(
+    make_tracker: TrackerFactory,
+    events: list[dict[str, Any]],
+    crisis_detected: bool,
+    expected: tuple[Any, ...],
+) -> None:
+    tracker = make_tracker(
+        slots={**FORM_SLOTS, "crisis_detected": crisis_detected}, events=[*FORM_EVENTS, *events]
+    )
+    payload = lead_payload(tracker, DOMAIN, NOW)
+    assert (
+        payload["crisis_tier"],
+        payload["crisis_category"],
+        payload["crisis_turn"],
+        payload["urgent"],
+    ) == expected
+    sent = json.dumps(payload)
+    sentences = [e["text"] for e in events if e["event"] == "user" and len(e["text"]) > 12]
+    assert sentences and not any(text in sent for text in sentences)  # no visitor text
+
+
+def test_a_crisis_after_a_check_in_outranks_it() -> None:
+    events = [
+        said("hi"),
+        *answered("utter_greet"),
+        said("not sure i want to be here", "check_in", "hedged"),
+        *answered("utter_crisis_check_in"),
+        said("i'm going to jump tonight", "crisis", "plan"),
+        *answered("utter_crisis"),
+        said("i want to die", "crisis", "direct"),
+        *answered("utter_crisis"),
+    ]
+    assert crisis_record(events) == {
+        "crisis_tier": "crisis",
+        "crisis_category": "plan",
+        "crisis_turn": 3,
+    }
+
+
+def test_a_category_the_api_would_refuse_is_sent_as_a_slug() -> None:
+    assert message_category(said("x", "crisis", "Third-Person")) == "third_person"
+    assert message_category(said("x", "crisis", "")) == "follow_up"
+    assert message_category({"event": "user", "text": "x", "parse_data": {}}) == "follow_up"
+
+
+@pytest.mark.asyncio
+async def test_the_crisis_record_reaches_the_api(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    api = FakeLeadsApi(201)
+    tracker = make_tracker(slots=FORM_SLOTS, events=[*FORM_EVENTS, *CHECK_IN_ONLY])
+    await api.action().run(dispatcher, tracker, DOMAIN)
+    body = json.loads(api.requests[0].content)
+    assert (body["crisis_tier"], body["crisis_category"], body["crisis_turn"]) == (
+        "check_in",
+        "hedged",
+        2,
+    )

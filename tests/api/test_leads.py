@@ -1,3 +1,4 @@
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -386,3 +387,59 @@ def test_nul_characters_are_refused_not_stored(
     )
     assert login.status_code == 401
     assert client.get("/api/leads", headers=staff_headers).json()["total"] == 0
+
+
+CRISIS_RECORD = {"crisis_tier": "crisis", "crisis_category": "means", "crisis_turn": 3}
+CHECK_IN_RECORD = {"crisis_tier": "check_in", "crisis_category": "hedged", "crisis_turn": 2}
+
+
+def test_the_crisis_record_is_stored_and_read_back(
+    client: TestClient, staff_headers: dict[str, str]
+) -> None:
+    crisis = client.post("/api/leads", json=lead_body(**CRISIS_RECORD), headers=service_headers())
+    assert crisis.status_code == 201, crisis.text
+    stored = client.get(f"/api/leads/{crisis.json()['id']}", headers=staff_headers).json()
+    assert {field: stored[field] for field in CRISIS_RECORD} == CRISIS_RECORD
+    # The crisis reply was given: urgent, even from a caller that did not say so.
+    assert stored["urgent"] is True
+    check_in = client.post(
+        "/api/leads",
+        json=lead_body(phone="310-555-0111", email="other@example.com", **CHECK_IN_RECORD),
+        headers=service_headers("key-0002"),
+    ).json()
+    assert {field: check_in[field] for field in CHECK_IN_RECORD} == CHECK_IN_RECORD
+    assert check_in["urgent"] is False  # a check-in is not urgent by itself
+    plain = client.post(
+        "/api/leads",
+        json=lead_body(phone="310-555-0122", email="third@example.com"),
+        headers=service_headers("key-0003"),
+    ).json()
+    assert [plain[field] for field in CRISIS_RECORD] == [None, None, None]
+
+
+@pytest.mark.parametrize(
+    ("record", "field", "reason"),
+    [
+        ({"crisis_tier": "urgent", "crisis_category": "means"}, "crisis_tier", "'check_in'"),
+        ({"crisis_tier": "CRISIS", "crisis_category": "means"}, "crisis_tier", "'crisis'"),
+        ({**CRISIS_RECORD, "crisis_category": "Means"}, "crisis_category", "pattern"),
+        ({**CRISIS_RECORD, "crisis_category": "means-or-method"}, "crisis_category", "pattern"),
+        ({**CRISIS_RECORD, "crisis_category": "m" * 33}, "crisis_category", "pattern"),
+        ({**CRISIS_RECORD, "crisis_category": ""}, "crisis_category", "pattern"),
+        ({**CRISIS_RECORD, "crisis_category": 7}, "crisis_category", "string"),
+        ({**CRISIS_RECORD, "crisis_turn": 0}, "crisis_turn", "greater than or equal to 1"),
+        ({**CRISIS_RECORD, "crisis_turn": 10_001}, "crisis_turn", "less than or equal"),
+        ({**CRISIS_RECORD, "crisis_turn": 10**40}, "crisis_turn", "less than or equal"),
+        ({**CRISIS_RECORD, "crisis_turn": "3"}, "crisis_turn", "integer"),
+        ({**CRISIS_RECORD, "crisis_turn": True}, "crisis_turn", "integer"),
+        ({**CRISIS_RECORD, "crisis_turn": 2.5}, "crisis_turn", "integer"),
+        ({"crisis_category": "means", "crisis_turn": 3}, "body", "need a crisis_tier"),
+        ({"crisis_tier": "check_in", "crisis_turn": 2}, "body", "needs its crisis_category"),
+    ],
+)
+def test_a_bad_crisis_record_is_422_naming_the_field(
+    client: TestClient, record: dict[str, object], field: str, reason: str
+) -> None:
+    response = client.post("/api/leads", json=lead_body(**record), headers=service_headers())
+    assert reason in _errors(response)
+    assert field in {error["field"] for error in response.json()["errors"]}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 from fastapi.testclient import TestClient
@@ -193,3 +195,79 @@ def test_logout_ends_the_session(
     out = client.post("/staff/logout", data={"csrf": csrf}, follow_redirects=False)
     assert out.status_code == 303 and out.headers["location"] == "/staff/login"
     assert client.get("/staff", follow_redirects=False).status_code == 303
+
+
+def test_the_crisis_reply_and_the_check_in_are_shown_in_words(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    accounts(session_factory)
+    crisis = add_lead(
+        client,
+        "lead-key-1",
+        full_name="Ann Crisis",
+        crisis_tier="crisis",
+        crisis_category="means",
+        crisis_turn=3,
+    )
+    check_in = add_lead(
+        client,
+        "lead-key-2",
+        full_name="Bo Checkin",
+        phone="(213) 555-0109",
+        email="bo@example.com",
+        crisis_tier="check_in",
+        crisis_category="hedged",
+        crisis_turn=2,
+    )
+    follow_up = add_lead(
+        client,
+        "lead-key-3",
+        full_name="Cy Followup",
+        phone="(213) 555-0110",
+        email="cy@example.com",
+        crisis_tier="crisis",
+        crisis_category="follow_up",
+        crisis_turn=4,
+    )
+    plain = add_lead(
+        client, "lead-key-4", full_name="Di Plain", phone="(213) 555-0111", email="di@example.com"
+    )
+    log_in(client)
+
+    page = client.get(f"/staff/leads/{crisis['id']}").text
+    assert "URGENT" in page and "Crisis reply at message 3 (means)." in page
+    assert "CHECK-IN" not in page
+    page = client.get(f"/staff/leads/{check_in['id']}").text
+    notice = re.search(r'<p class="notice" role="note">(.*?)</p>', page)
+    assert notice and "Check-in at message 2 (hedged)." in notice.group(1)
+    assert "CHECK-IN" in page and "URGENT" not in page and 'role="alert"' not in page
+    page = client.get(f"/staff/leads/{follow_up['id']}").text
+    assert "Crisis reply at message 4 (follow-up)." in page
+    page = client.get(f"/staff/leads/{plain['id']}").text
+    assert "Crisis reply" not in page and "Check-in" not in page and "CHECK-IN" not in page
+
+    rows = {
+        name: row
+        for row in re.findall(r"<tr class=.*?</tr>", client.get("/staff").text, re.S)
+        for name in ("Ann Crisis", "Bo Checkin", "Di Plain")
+        if name in row
+    }
+    assert 'class="check-in"' in rows["Bo Checkin"] and ">CHECK-IN</span>" in rows["Bo Checkin"]
+    assert "Check-in at message 2 (hedged)" in rows["Bo Checkin"]
+    assert "URGENT" in rows["Ann Crisis"] and "CHECK-IN" not in rows["Ann Crisis"]
+    assert "URGENT" not in rows["Di Plain"] and "CHECK-IN" not in rows["Di Plain"]
+
+
+def test_the_export_has_the_crisis_record(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    accounts(session_factory)
+    add_lead(client, "lead-key-1", crisis_tier="check_in", crisis_category="past", crisis_turn=5)
+    log_in(client, ADMIN_EMAIL, ADMIN_PASSWORD)
+    [row] = list(csv.DictReader(io.StringIO(client.get("/staff/export.csv").text)))
+    assert (row["crisis_tier"], row["crisis_category"], row["crisis_turn"]) == (
+        "check_in",
+        "past",
+        "5",
+    )
+    assert row["urgent"] == "False"
