@@ -4,7 +4,8 @@ which visitor message (issue #32).
 The tier is read from what the assistant answered, not from the message's own parse: the
 dialogue may give the crisis reply to a follow-up the detector did not mark. Each visitor
 message is followed by the actions the assistant ran before the next one; `utter_crisis` there
-means the crisis reply, `utter_crisis_check_in` the check-in. The lead reports the first message
+means the crisis reply, `utter_crisis_check_in` the check-in (an action of its own, or a reply
+the form's validation sent with that response). The lead reports the first message
 of the highest tier. Nothing the visitor wrote goes into the record.
 
 Messages are numbered as the staff console's transcript shows them (clinic.rasa_store): a button
@@ -46,6 +47,13 @@ def message_category(user_event: Mapping[str, Any]) -> str:
     return slug if re.fullmatch(CRISIS_CATEGORY_PATTERN, slug) else FOLLOW_UP
 
 
+def _reply_name(event: Mapping[str, Any]) -> str:
+    """The action, or for a reply sent by a custom action (the form's check-in) its response."""
+    if event.get("event") == "action":
+        return str(event.get("name"))
+    return str((event.get("metadata") or {}).get("utter_action"))
+
+
 def crisis_record(events: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """crisis_tier, crisis_category and crisis_turn of the lead, from the conversation's events."""
     best: tuple[CrisisTier, str, int | None] | None = None
@@ -59,8 +67,8 @@ def crisis_record(events: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
                 number += 1
             # Capped at the API's limit: a very long conversation must not cost the lead.
             message, turn = event, (min(number, MAX_CRISIS_TURN) or None)
-        elif kind == "action" and message is not None:
-            tier = CRISIS_REPLIES.get(str(event.get("name")))
+        elif kind in ("action", "bot") and message is not None:
+            tier = CRISIS_REPLIES.get(_reply_name(event))
             if tier is not None and (best is None or _RANK[tier] > _RANK[best[0]]):
                 best = (tier, message_category(message), turn)
     if best is None:

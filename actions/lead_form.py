@@ -55,6 +55,10 @@ class ValidateLeadForm(LeadExtraction, FormFailures):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if _check_in_due(tracker):
+            # A possible crisis typed as an answer: heard first, then the form goes on (outside
+            # the form bot/crisis_policy.py says it; here only the form's run reads the answer).
+            dispatcher.utter_message(response="utter_crisis_check_in")
         # Every extract_ method reads the same message: read it once for this run.
         with Turn.shared(tracker) as turn:
             before = dict(tracker.slots)
@@ -237,3 +241,21 @@ class ValidateLeadForm(LeadExtraction, FormFailures):
             return {"details_confirmed": True}
         dispatcher.utter_message(response="utter_ask_what_to_change")
         return {"details_confirmed": None}
+
+
+def _check_in_due(tracker: Tracker) -> bool:
+    """The form reads a new message that the crisis net judged a possible crisis."""
+    crisis = (tracker.latest_message or {}).get("crisis") or {}
+    if crisis.get("tier") != "check_in":
+        return False
+    # Rasa runs the validation on a copy that ends with the form's own action: the message is
+    # new when nothing else ran since it (an answered question or the check-in already said).
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return True
+        if event.get("event") == "action" and event.get("name") not in (
+            "lead_form",
+            "action_listen",
+        ):
+            return False
+    return False

@@ -79,6 +79,9 @@ PLANS_AND_GOODBYES = [
     r"\bfeel\s+exactly\s+like\s+that\s+(?:right\s+)?now\b",
     rf"\b{_DRUG}\b.*\b(?:going\s+to|gonna|will|about\s+to)\s+(?:take|swallow|down)\s+(?:them|these|those|it\s+all)\s+(?:all\s+)?(?:together|tonight|at\s+midnight|at\s+once|right\s+now|today|tomorrow)\b",
     r"\b(?:razor|blade|knife|gun|rope|pills)\b.*\b(?:going\s+to|gonna|about\s+to)\s+use\s+(?:it|them)\b",
+    r"\b(?:razors?|blades?|knife|knives|gun|rope|noose|pills)\b.*\b(?:keep|kept|been|can'?t\s+stop)\s+"
+    r"(?:staring|looking)\s+at\s+(?:it|them)\b"
+    r"|\b(?:staring|stare)\s+at\s+(?:the|my|a)\s+(?:razors?|blades?|knife|gun|rope|noose)\b",
     r"\b(?:doesn'?t|does\s+not|dont|don'?t)\s+want\s+to\s+(?:live|be\s+alive|be\s+here|wake\s+up)\b",
     r"\bgoodbye\s+(?:message|note|letter|post|text|video)\b",
     r"\bso\s+(?:she|he|they|i)\s+(?:can|could|will|would)\s+die\b",

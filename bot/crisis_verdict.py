@@ -198,7 +198,9 @@ def judge(text: str, corrected: str | None, is_english: Callable[[str], bool]) -
     if check_in:
         return check_in[0]
     settled = any(v.settled for v in verdicts)
-    return Verdict(None, sensitive=bool(_SENSITIVE.search(normalise(text))), settled=settled)
+    # "I'm dying to know the price" names no sensitive subject: no 988 note after its answer.
+    sensitive = bool(_SENSITIVE.search(normalise(text))) and not is_figurative(text)
+    return Verdict(None, sensitive=sensitive, settled=settled)
 
 
 def _judge_one(text: str) -> Verdict:

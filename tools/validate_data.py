@@ -2,8 +2,9 @@
 
 Rasa 3.6 warns that an intent has no examples when the crisis detector sets it
 (`in_spanish`, `other_language`), and that a response or intent "is not used in any story or
-rule" when only a form or a custom action uses it (the form asks `utter_ask_<slot>`, actions
-send `utter_invalid_<slot>` and read `affirm`/`deny`), and it never fails on those warnings.
+rule" when only a form, a custom action or the crisis policy uses it (the form asks
+`utter_ask_<slot>`, actions send `utter_invalid_<slot>` and read `affirm`/`deny`,
+bot/crisis_policy.py says the check-in and the 988 note), and it never fails on those warnings.
 This wrapper explains those from the project's own files and fails on every other warning, so a
 real mistake (a typo in a response name, an intent without examples) stops the build.
 """
@@ -48,9 +49,11 @@ def _form_slots(domain: dict) -> set[str]:
 
 
 def _names_used_by_actions() -> set[str]:
-    """Quoted names in actions/*.py and bot/channels.py, with `utter_invalid_{slot}` expanded."""
+    """Quoted names in actions/*.py, bot/channels.py and bot/crisis_policy.py, with
+    `utter_invalid_{slot}` expanded."""
     names: set[str] = set()
-    for path in [*(ROOT / "actions").glob("*.py"), ROOT / "bot" / "channels.py"]:
+    sources = [ROOT / "bot" / "channels.py", ROOT / "bot" / "crisis_policy.py"]
+    for path in [*(ROOT / "actions").glob("*.py"), *sources]:
         names |= set(re.findall(r"[\"']([a-z_]+)[\"']", path.read_text()))
     return names
 

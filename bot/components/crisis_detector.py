@@ -50,6 +50,9 @@ CRISIS_KEY = "crisis"
 REPLY_ENTITY = "crisis_reply"
 # Set by the linear classifier: the `crisis` probability and rank of each extra reading.
 VIEW_SCORES_KEY = "crisis_view_scores"
+# The question of a check-in message is answered from this confidence on (FallbackClassifier's
+# 0.75 is for messages with nothing else in them; see _answer_the_question).
+CHECK_IN_ANSWER_CONFIDENCE = 0.4
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -124,6 +127,8 @@ class CrisisDetector(GraphComponent):
             self._set_intent(message, IN_SPANISH_INTENT)
         elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == CRISIS_INTENT:
             self._demote_crisis(message)
+        if tier == CHECK_IN:
+            self._answer_the_question(message)
 
     @staticmethod
     def _reply(verdict: Verdict, audience: str) -> str:
@@ -175,6 +180,22 @@ class CrisisDetector(GraphComponent):
             and words <= 4
             and all(e.get("entity") in ("city", "person", "treatment") for e in entities)
         )
+
+    @staticmethod
+    def _answer_the_question(message: Message) -> None:
+        """A possible crisis with a question ("I attempted two years ago, can I still get
+        ketamine?"): the crisis words draw the classifier's confidence away from the question,
+        and the check-in already gives the lines, so the question's intent is taken when it
+        leads the rest at CHECK_IN_ANSWER_CONFIDENCE, rather than the topic buttons."""
+        if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) not in (FALLBACK_INTENT, CRISIS_INTENT):
+            return
+        ranking = [
+            entry
+            for entry in message.get(INTENT_RANKING_KEY) or []
+            if entry.get(INTENT_NAME_KEY) not in (CRISIS_INTENT, FALLBACK_INTENT)
+        ]
+        if ranking and float(ranking[0].get("confidence", 0.0)) >= CHECK_IN_ANSWER_CONFIDENCE:
+            message.set(INTENT, ranking[0], add_to_output=True)
 
     @staticmethod
     def _set_intent(message: Message, name: str) -> None:

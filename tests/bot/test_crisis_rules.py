@@ -22,6 +22,9 @@ from bot.crisis import detect_crisis, states_safety
         "thinkin bout killin myself",
         "I want to diiieee",
         "how do i kill myself",
+        # Means at hand, watched.
+        "there's a knife on my desk and i can't stop looking at it",
+        "been staring at the rope in the garage",
         # A harmless figure elsewhere in the message does not hide the disclosure.
         "i'd die of embarrassment but honestly i want to die",
         "i want to die of shame",
