@@ -11,8 +11,14 @@ The fold models leave out what predicts no intent or topic: entity extractors, a
 rules (bot.components.crisis_detector), which are not learned; their recall is tested on its
 own (tests/bot/test_crisis_recall.py). So "crisis recall" here is the classifier's alone.
 
-Writes reports/nlu/cv.json (every fold, the summary, the comparison), summary.md and
-errors.json (each held-out message that got a wrong intent, topic or the fallback).
+The held-out messages also choose the crisis net's check-in threshold (`check_in_threshold` in
+config.yml): of the thresholds at which the classifier alone would send at most
+CHECK_IN_MOST_FALSE of the messages that are no crisis to the check-in, the one that reaches the
+most crisis messages, and at equal reach the one with fewer false check-ins.
+
+Writes reports/nlu/cv.json (every fold, the summary, the comparison, the check-in curve),
+summary.md and errors.json (each held-out message that got a wrong intent, topic or the
+fallback).
 """
 
 from __future__ import annotations
@@ -31,7 +37,16 @@ from typing import Any
 import yaml
 
 from tools.folds import folds
-from tools.nlu_scores import GATED, Outcome, fold_figures, gate, outcome, summary
+from tools.nlu_scores import (
+    GATED,
+    Outcome,
+    check_in_curve,
+    chosen_check_in_threshold,
+    fold_figures,
+    gate,
+    outcome,
+    summary,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "tools" / "nlu_baseline.json"
@@ -44,6 +59,11 @@ NOT_SCORED = {
     "bot.components.crisis_detector.CrisisDetector",
 }
 SEED = 42
+CRISIS_DETECTOR = "bot.components.crisis_detector.CrisisDetector"
+# A check-in before an ordinary answer is a small cost to the visitor, and a missed one may
+# not be: at most one ordinary message in fifty may get it from the classifier alone.
+CHECK_IN_MOST_FALSE = 0.02
+CHECK_IN_CANDIDATES = [round(0.15 + 0.05 * n, 2) for n in range(11)]
 
 
 def load_examples(data: Path) -> Any:
@@ -110,15 +130,16 @@ def parse_all(model: Path, texts: list[str]) -> list[dict[str, Any]]:
 
 def cross_validate(
     config: Path, work: Path, k: int, seeds: list[int], data_dir: Path = ROOT / "data"
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Per-fold figures, and the held-out messages that were not answered right."""
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[Outcome]]:
+    """Per-fold figures, the held-out messages that were not answered right, and every
+    held-out message's outcome."""
     work.mkdir(parents=True, exist_ok=True)
     data = load_examples(data_dir)
     examples = data.intent_examples
     texts = [m.get("text") for m in examples]
     labels = [label_of(m) for m in examples]
     pipeline = fold_config(config, work / "fold-config.yml")
-    figures, errors = [], []
+    figures, errors, every = [], [], []
     for seed in seeds:
         for number, (train, test) in enumerate(folds(texts, labels, k, seed), start=1):
             name = f"seed{seed}-fold{number}"
@@ -127,13 +148,32 @@ def cross_validate(
             trained = time.perf_counter() - started
             parsed = parse_all(model, [texts[i] for i in test])
             outcomes = [outcome(labels[i], p) for i, p in zip(test, parsed, strict=True)]
+            every += outcomes
             fold = fold_figures(outcomes)
             fold.update(name=name, train_s=round(trained, 1), test_messages=len(test))
             figures.append(fold)
             errors += [_error(name, texts[i], o) for i, o in zip(test, outcomes, strict=True)]
             print(f"{name}: {_line(fold)} (trained in {trained:.0f} s)", flush=True)
             model.unlink(missing_ok=True)
-    return figures, [e for e in errors if e is not None]
+    return figures, [e for e in errors if e is not None], every
+
+
+def crisis_threshold(config: Path) -> float:
+    """The crisis net's `classifier_threshold` in `config`."""
+    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+    for component in settings["pipeline"]:
+        if component["name"] == CRISIS_DETECTOR:
+            return float(component["classifier_threshold"])
+    raise ValueError(f"{config} has no {CRISIS_DETECTOR}")
+
+
+def check_in_report(outcomes: list[Outcome], config: Path) -> dict[str, Any]:
+    curve = check_in_curve(outcomes, crisis_threshold(config), CHECK_IN_CANDIDATES)
+    return {
+        "most_false": CHECK_IN_MOST_FALSE,
+        "chosen": chosen_check_in_threshold(curve, CHECK_IN_MOST_FALSE),
+        "curve": curve,
+    }
 
 
 def _error(fold: str, text: str, o: Outcome) -> dict[str, Any] | None:
@@ -174,6 +214,19 @@ def write_reports(out: Path, report: dict[str, Any], errors: list[dict[str, Any]
         now = current[name]
         lines.append(f"| {name}{gated} | {now['mean']:.3f} | {now['sd']:.3f} | {before} |")
     lines += ["", f"Gate: {'; '.join(report['failures']) or 'passed'}", ""]
+    check_in = report["check_in"]
+    lines += [
+        f"Check-in threshold: {check_in['chosen']:.2f} (the most crisis messages reached with "
+        f"false check-ins at {check_in['most_false']:.0%} or under; then the fewest false)",
+        "",
+        "| threshold | false check-ins | crisis reached |",
+        "| --- | --- | --- |",
+    ]
+    lines += [
+        f"| {p['threshold']:.2f} | {p['false_check_ins']:.3f} | {p['crisis_reached']:.3f} |"
+        for p in check_in["curve"]
+    ]
+    lines.append("")
     for kind in ("intents", "faq_topics"):
         worst = sorted(current[kind].items(), key=lambda item: item[1])[:8]
         lines += [f"Weakest {kind} (mean F1):", ""]
@@ -204,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["RASA_MAX_CACHE_SIZE"] = "0"
     seeds = [SEED + n for n in range(args.shuffles)]
     started = time.perf_counter()
-    fold_figures_, errors = cross_validate(args.config, args.work, args.folds, seeds)
+    fold_figures_, errors, outcomes = cross_validate(args.config, args.work, args.folds, seeds)
     current = summary(fold_figures_)
     baseline = json.loads(args.baseline.read_text()) if args.baseline.exists() else None
     report: dict[str, Any] = {
@@ -217,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         "per_fold": fold_figures_,
         "baseline": baseline["summary"] if baseline else None,
         "failures": gate(current, baseline["summary"]) if baseline else [],
+        "check_in": check_in_report(outcomes, args.config),
     }
     print(write_reports(args.out, report, errors))
     if args.save_baseline:

@@ -30,6 +30,10 @@ class Outcome:
     intent: str  # the classifier's intent with the fallback undone
     topic: str | None  # "faq/<topic>" when the classifier chose one
     fell_back: bool  # the visitor got the topic buttons
+    # The classifier's `crisis` probability where it ranks first and where it ranks second
+    # (0.0: not ranked there), which the crisis net's check-in is read from.
+    crisis_first: float = 0.0
+    crisis_second: float = 0.0
 
     @property
     def true_intent(self) -> str:
@@ -45,11 +49,16 @@ class Outcome:
 
 def outcome(label: str, parsed: dict[str, Any]) -> Outcome:
     """Read one parse result (Rasa's output format) for a message of this label."""
-    ranking = [e["name"] for e in parsed.get("intent_ranking") or [] if e["name"] != FALLBACK]
+    entries = [e for e in parsed.get("intent_ranking") or [] if e["name"] != FALLBACK]
+    ranking = [e["name"] for e in entries]
     top = (parsed.get("intent") or {}).get("name")
     intent = ranking[0] if ranking else (top or FALLBACK)
     selected = ((parsed.get("response_selector") or {}).get(FAQ) or {}).get("response") or {}
-    return Outcome(label, intent, selected.get("intent_response_key"), top == FALLBACK)
+    crisis = [0.0, 0.0]
+    for rank, entry in enumerate(entries[:2]):
+        if entry["name"] == CRISIS:
+            crisis[rank] = float(entry.get("confidence", 0.0))
+    return Outcome(label, intent, selected.get("intent_response_key"), top == FALLBACK, *crisis)
 
 
 def fold_figures(outcomes: Sequence[Outcome]) -> dict[str, Any]:
@@ -76,6 +85,50 @@ def fold_figures(outcomes: Sequence[Outcome]) -> dict[str, Any]:
         "intents": dict(zip(labels, map(float, per_intent), strict=True)),
         "faq_topics": dict(zip(topics, map(float, per_topic), strict=True)),
     }
+
+
+def check_in_curve(
+    outcomes: Sequence[Outcome], crisis_threshold: float, thresholds: Sequence[float]
+) -> list[dict[str, float]]:
+    """For each candidate check-in threshold L, pooled over the held-out messages: the share of
+    messages that are no crisis which the classifier alone would send to the check-in (`crisis`
+    first but under `crisis_threshold`, or second at L or more), and the share of crisis
+    messages it would reach at all (the crisis reply or the check-in). The crisis net's vetoes
+    (topic questions, figures of speech) only remove check-ins, so the first is an upper bound."""
+    crisis = [o for o in outcomes if o.true_intent == CRISIS]
+    others = [o for o in outcomes if o.true_intent != CRISIS]
+    curve = []
+    for level in thresholds:
+
+        def checked_in(o: Outcome, level: float = level) -> bool:
+            return 0.0 < o.crisis_first < crisis_threshold or o.crisis_second >= level
+
+        def reached(o: Outcome, level: float = level) -> bool:
+            return o.crisis_first > 0.0 or o.crisis_second >= level
+
+        curve.append(
+            {
+                "threshold": level,
+                "false_check_ins": _fraction(others, checked_in),
+                "crisis_reached": _fraction(crisis, reached),
+            }
+        )
+    return curve
+
+
+def chosen_check_in_threshold(curve: Sequence[dict[str, float]], most_false: float) -> float:
+    """Of the thresholds whose false check-ins stay at `most_false` or under, the one that
+    reaches the most crisis messages; at equal reach the fewest false check-ins (the highest
+    candidate when none fits)."""
+    fitting = [p for p in curve if p["false_check_ins"] <= most_false]
+    if not fitting:
+        return max(p["threshold"] for p in curve)
+    best = max(fitting, key=lambda p: (p["crisis_reached"], -p["false_check_ins"], p["threshold"]))
+    return best["threshold"]
+
+
+def _fraction(outcomes: Sequence[Outcome], test: Any) -> float:
+    return sum(1 for o in outcomes if test(o)) / len(outcomes) if outcomes else 0.0
 
 
 def _share(values: Sequence[str], wanted: str) -> float:

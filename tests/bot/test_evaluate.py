@@ -15,7 +15,15 @@ import bot.encoder_cache
 import bot.minilm_tuning
 from tools import evaluate
 from tools.folds import NEAR, folds, near_duplicate_groups, words
-from tools.nlu_scores import Outcome, fold_figures, gate, outcome, summary
+from tools.nlu_scores import (
+    Outcome,
+    check_in_curve,
+    chosen_check_in_threshold,
+    fold_figures,
+    gate,
+    outcome,
+    summary,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -106,6 +114,41 @@ def test_fold_figures_count_each_outcome_and_the_classifiers_crisis_recall() -> 
     assert figures["intents"]["greet"] == pytest.approx(2 / 3)
     assert figures["faq_topics"]["faq/a"] == pytest.approx(2 / 3)  # 1 right of 1 + 2 guessed
     assert 0 < figures["intent_macro_f1"] < 1
+
+
+def test_the_crisis_probability_is_read_where_it_ranks_first_or_second() -> None:
+    parsed = {
+        "intent": {"name": "nlu_fallback"},
+        "intent_ranking": [
+            {"name": "nlu_fallback", "confidence": 0.9},
+            {"name": "faq", "confidence": 0.6},
+            {"name": "crisis", "confidence": 0.35},
+        ],
+    }
+    second = outcome("faq/cost_tms", parsed)
+    assert (second.crisis_first, second.crisis_second) == (0.0, 0.35)
+    first = outcome("crisis", _parsed("crisis", ["crisis", "faq"], "x"))
+    assert first.crisis_first > 0.0 and first.crisis_second == 0.0
+
+
+def test_the_check_in_threshold_is_the_lowest_that_keeps_false_check_ins_under_the_limit() -> None:
+    ordinary = [Outcome("greet", "greet", None, False, 0.0, p) for p in (0.1, 0.25, 0.4)]
+    ordinary += [Outcome("greet", "greet", None, False)] * 7
+    crisis = [
+        Outcome("crisis", "crisis", None, False, 0.9),
+        Outcome("crisis", "faq", None, False, 0.0, 0.3),
+        Outcome("crisis", "faq", None, False),
+    ]
+    curve = check_in_curve(ordinary + crisis, 0.7, [0.2, 0.3, 0.45])
+    assert [p["false_check_ins"] for p in curve] == pytest.approx([0.2, 0.1, 0.0])
+    assert [p["crisis_reached"] for p in curve] == pytest.approx([2 / 3, 2 / 3, 1 / 3])
+    assert chosen_check_in_threshold(curve, 0.1) == 0.3
+    # 0.2 reaches no more crisis messages than 0.3 and checks in on more of the others.
+    assert chosen_check_in_threshold(curve, 0.2) == 0.3
+    assert chosen_check_in_threshold(curve, 0.0) == 0.45
+    # An unsure first place is a check-in whatever the threshold.
+    unsure = check_in_curve([Outcome("greet", "crisis", None, False, 0.5)], 0.7, [0.9])
+    assert unsure[0]["false_check_ins"] == 1.0
 
 
 def _summary(f1: float, sd: float, wrong: float) -> dict[str, Any]:
@@ -204,7 +247,7 @@ def test_each_fold_tunes_the_encoder_on_its_training_part_only(
     for forcing in ("TUNE", "CI"):  # a forced tune would skip the cache whatever the config
         monkeypatch.delenv(forcing, raising=False)
     monkeypatch.chdir(ROOT)  # the spaCy pipeline's path in config.yml is relative
-    figures, _ = evaluate.cross_validate(
+    figures, _, outcomes = evaluate.cross_validate(
         ROOT / "config.yml", tmp_path / "work", 2, [evaluate.SEED], data_dir=data
     )
     loaded = evaluate.load_examples(data)
@@ -212,6 +255,7 @@ def test_each_fold_tunes_the_encoder_on_its_training_part_only(
     labels = [evaluate.label_of(m) for m in loaded.intent_examples]
     splits = folds(texts, labels, k=2, seed=evaluate.SEED)
     assert len(tuned_on) == len(figures) == 2
+    assert len(outcomes) == len(texts)
     for tuned, (train, test) in zip(tuned_on, splits, strict=True):
         assert sorted(tuned) == sorted(texts[i] for i in train)
         assert not set(tuned) & {texts[i] for i in test}
