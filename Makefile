@@ -148,7 +148,8 @@ run: install train migrate  ## Set up everything, then run the API, action serve
 	@printf '  leads API      http://%s:%s  (docs at /docs)\n' "$(API_HOST)" "$(API_PORT)"
 	@printf '  action server  http://%s:%s  (localhost only)\n' "$(ACTION_SERVER_HOST)" "$(ACTION_SERVER_PORT)"
 	@printf '  Rasa           http://localhost:%s  REST: POST /webhooks/rest/webhook, socket.io: /socket.io\n\n' "$(RASA_PORT)"
-	@exec $(VENV)/api/bin/honcho start --procfile deploy/Procfile --app-root . --env .env
+	@mkdir -p -m 700 var/run
+	@SUPERVISOR_SOCKET="$(CURDIR)/var/run/supervisor.sock" exec $(VENV)/api/bin/supervisord -c deploy/supervisord.conf
 
 # Two Rasa servers and two API workers behind HAProxy, on PostgreSQL and Redis (see
 # docs/scaling.md). The balancer takes the usual ports (API_PORT, RASA_PORT); the servers behind
@@ -169,13 +170,15 @@ run-scaled: install train $(HAPROXY)  ## Two Rasa servers + two API workers behi
 	@printf '  website + leads API  http://%s:%s  -> workers on ports %s, %s\n' "$(BALANCER_HOST)" "$(API_PORT)" "$(API_PORT_1)" "$(API_PORT_2)"
 	@printf '  Rasa                 http://%s:%s  -> servers on ports %s, %s (socket.io sticky by address)\n' "$(BALANCER_HOST)" "$(RASA_PORT)" "$(RASA_PORT_1)" "$(RASA_PORT_2)"
 	@printf '  balancer statistics  http://127.0.0.1:%s/\n\n' "$(BALANCER_STATS_PORT)"
+	@mkdir -p -m 700 var/run
 	@DATABASE_URL="$(SCALED_DATABASE_URL)" TRACKER_DB_URL="$(SCALED_CONVERSATIONS_URL)" \
 	  RASA_TRACKER_URL="postgresql://$(POSTGRES_SERVER)/$(SCALED_CONVERSATIONS_DB)" \
 	  RASA_TRACKER_DIALECT=postgresql RASA_LOCK_STORE=redis \
 	  RASA_REDIS_HOST="$(REDIS_HOST)" RASA_REDIS_PORT="$(REDIS_PORT)" \
 	  RATE_LIMIT_STORAGE_URL="redis://$(REDIS_HOST):$(REDIS_PORT)/$(RATE_LIMIT_REDIS_DB)" \
 	  LEADS_API_URL="http://127.0.0.1:$(API_PORT)" \
-	  exec $(VENV)/api/bin/honcho start --procfile deploy/Procfile.scaled --app-root . --env /dev/null
+	  SUPERVISOR_SOCKET="$(CURDIR)/var/run/supervisor-scaled.sock" \
+	  exec $(VENV)/api/bin/supervisord -c deploy/supervisord-scaled.conf
 
 .PHONY: shell
 shell: install train  ## Chat in the terminal (needs `make run` in another terminal for actions)
@@ -190,9 +193,15 @@ staff-user: migrate  ## Create a staff account or reset its password: make staff
 purge-leads: migrate  ## Delete leads and conversations older than DAYS (default RETENTION_DAYS)
 	@$(API_PY) -m api.cli purge $(if $(DAYS),--days "$(DAYS)")
 
-.PHONY: deliver-outbox
-deliver-outbox: install  ## Deliver leads that waited in the outbox while the API was down
+.PHONY: deliver-outbox outbox-status outbox-retry
+deliver-outbox: install  ## Deliver every lead waiting in the outbox now, whatever its wait
 	@$(BOT_PY) -m actions.outbox deliver
+
+outbox-status: install  ## Leads waiting in the outbox, needing a person, refused, quarantined; the oldest wait
+	@$(BOT_PY) -m actions.outbox status
+
+outbox-retry: install  ## Queue the refused leads again (after fixing the cause) and deliver everything now
+	@$(BOT_PY) -m actions.outbox retry
 
 # --- quality ----------------------------------------------------------------------------
 # Style, types and locks. ruff and mypy come from requirements/dev.txt; mypy reads each part
@@ -250,6 +259,8 @@ test: install train $(CHROMIUM)  ## Install what is needed and run every test
 	  && echo "Test stories: all passed (reports/test_stories/)" \
 	  || { tail -30 reports/test_stories.log; cat reports/test_stories/failed_test_stories.yml 2>/dev/null | head -60; \
 	       $(call fail,test stories,See reports/test_stories/failed_test_stories.yml.); }
+	$(call step,make run under supervisord: processes killed and restarted (tests/faults))
+	@$(API_PY) -m pytest tests/faults || $(call fail,fault tests,See the failures above.)
 	$(call step,Website and chat widget in Chromium (tests/web; screenshots in reports/web/))
 	@$(API_PY) -m pytest tests/web || $(call fail,browser tests,See the failures above.)
 

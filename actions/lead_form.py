@@ -7,6 +7,7 @@ one is refused.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from functools import partialmethod
@@ -37,6 +38,7 @@ from clinic.contact import (
     parse_phone,
 )
 from clinic.lead import DECLINED, QUESTIONS, SKIPPED, AntidepressantsTried, PaymentMethod
+from clinic.log_safety import conversation_ref
 from clinic.places import parse_place
 from clinic.profile import load_profile
 from clinic.triage import service_area
@@ -47,12 +49,29 @@ PAYMENT_ANSWERS = tuple(answer.value for answer in PaymentMethod) + (SKIPPED,)
 # the summary: any detail given there is the change the visitor asked for.
 COUNTS_UNANSWERED = set(QUESTIONS) - {"details_confirmed"}
 
+logger = logging.getLogger(__name__)
+
 
 class ValidateLeadForm(LeadExtraction, FormFailures):
     def name(self) -> str:
         return "validate_lead_form"
 
     async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        try:
+            return await self._validate(dispatcher, tracker, domain)
+        except Exception as exc:  # noqa: BLE001 - the visitor is asked again, the form goes on
+            logger.error(
+                "validate_lead_form failed for conversation %s: %s",
+                conversation_ref(tracker.sender_id),
+                type(exc).__name__,
+            )
+            dispatcher.utter_message(response="utter_answer_not_read")
+            # Nothing unchecked is kept: the question is asked again.
+            return [SlotSet(slot, None) for slot in tracker.slots_to_validate()]
+
+    async def _validate(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         if _check_in_due(tracker):

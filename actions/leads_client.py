@@ -1,10 +1,11 @@
-"""HTTP client for the leads API: short timeouts, a few retries with backoff."""
+"""HTTP client for the leads API: short timeouts, a few retries with backoff within a budget."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import ssl
+import time
 from functools import lru_cache
 from typing import Any
 
@@ -15,6 +16,12 @@ from actions.settings import ActionSettings
 logger = logging.getLogger(__name__)
 
 RETRY_DELAYS_SECONDS = (0.2, 0.6)
+# Answers that another try of the same body may get past at once; any other refusal waits for
+# the outbox's next round (a rotated token or a wrong URL is fixed by a person, not by hammering).
+TRANSIENT = frozenset({408, 425, 429})
+# Refusals that no change of configuration explains: a person looks at the lead.
+NEEDS_A_PERSON = frozenset({400, 409, 413})
+UNPROCESSABLE = 422
 
 
 @lru_cache(maxsize=1)
@@ -25,11 +32,40 @@ def _tls_context() -> ssl.SSLContext:
 
 
 class LeadDeliveryError(Exception):
-    """The lead could not be stored. `retryable` is False when the API rejected it."""
+    """The lead could not be stored. `status` is the API's answer (None: no answer); on a 422,
+    `refused` names the fields the API refused and why (never their values)."""
 
-    def __init__(self, message: str, retryable: bool) -> None:
+    def __init__(
+        self, message: str, status: int | None = None, refused: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
-        self.retryable = retryable
+        self.status = status
+        self.refused = refused or {}
+
+    @property
+    def retryable(self) -> bool:
+        """Sending the same lead later may succeed: anything but a 422."""
+        return self.status != UNPROCESSABLE
+
+    @property
+    def needs_a_person(self) -> bool:
+        return self.status in NEEDS_A_PERSON
+
+
+def refused_fields(response: httpx.Response) -> dict[str, str]:
+    """The body fields a 422 names, each with the API's reason. The API answers
+    `{"errors": [{"field": "zip_code", "message": ...}]}` (api/main.py), never FastAPI's default
+    `detail` list, which would echo the lead back."""
+    try:
+        errors = response.json().get("errors")
+    except (ValueError, AttributeError):
+        return {}
+    refused: dict[str, str] = {}
+    for error in errors if isinstance(errors, list) else []:
+        field = error.get("field") if isinstance(error, dict) else None
+        if isinstance(field, str) and field and field != "body":
+            refused[field.split(".")[0]] = str(error.get("message", ""))[:200]
+    return refused
 
 
 class LeadsClient:
@@ -39,8 +75,12 @@ class LeadsClient:
         self._settings = settings
         self._transport = transport
 
-    async def submit(self, lead: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
-        """Store the lead (or find the one stored under this key) and return it."""
+    async def submit(
+        self, lead: dict[str, Any], idempotency_key: str, budget_seconds: float | None = None
+    ) -> dict[str, Any]:
+        """Store the lead (or find the one stored under this key) and return the API's answer.
+        With a budget, no try starts or lasts past it."""
+        deadline = time.monotonic() + budget_seconds if budget_seconds is not None else None
         headers = {
             "Authorization": f"Bearer {self._settings.leads_service_token}",
             "Idempotency-Key": idempotency_key,
@@ -51,26 +91,44 @@ class LeadsClient:
             transport=self._transport,
             verify=_tls_context(),
         ) as client:
-            last_error = "no attempt"
+            error = LeadDeliveryError("Leads API not tried")
             for attempt, delay in enumerate((0.0, *RETRY_DELAYS_SECONDS), start=1):
+                timeout = self._settings.timeout_seconds
+                if deadline is not None:
+                    timeout = min(timeout, deadline - time.monotonic() - delay)
+                    if timeout <= 0:
+                        break
                 if delay:
                     await asyncio.sleep(delay)
                 try:
-                    response = await client.post("/api/leads", json=lead, headers=headers)
+                    response = await client.post(
+                        "/api/leads", json=lead, headers=headers, timeout=timeout
+                    )
                 except httpx.TransportError as exc:
-                    last_error = f"{type(exc).__name__}"
-                    logger.warning("Leads API unreachable (attempt %d): %s", attempt, last_error)
+                    error = LeadDeliveryError(f"Leads API unreachable: {type(exc).__name__}")
+                    logger.warning("Leads API unreachable (attempt %d)", attempt)
                     continue
-                if response.status_code in (200, 201):
-                    return response.json()
-                if response.status_code >= 500 or response.status_code == 429:
-                    last_error = f"HTTP {response.status_code}"
-                    logger.warning("Leads API error (attempt %d): %s", attempt, last_error)
-                    continue
-                # 4xx: retrying the same body cannot help. The body names fields, not values.
-                raise LeadDeliveryError(
-                    "Leads API rejected the lead: "
-                    f"HTTP {response.status_code} {response.text[:500]}",
-                    retryable=False,
+                if response.is_success:
+                    return _answer(response)
+                error = LeadDeliveryError(
+                    f"Leads API answered HTTP {response.status_code}",
+                    status=response.status_code,
+                    refused=refused_fields(response)
+                    if response.status_code == UNPROCESSABLE
+                    else None,
                 )
-        raise LeadDeliveryError(f"Leads API unavailable: {last_error}", retryable=True)
+                if response.status_code < 500 and response.status_code not in TRANSIENT:
+                    raise error
+                logger.warning(
+                    "Leads API error (attempt %d): HTTP %d", attempt, response.status_code
+                )
+        raise error
+
+
+def _answer(response: httpx.Response) -> dict[str, Any]:
+    """The stored lead as the API describes it; a 2xx means stored, whatever its body."""
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}

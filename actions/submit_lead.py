@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from datetime import datetime, timezone
@@ -13,16 +14,21 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.crisis_record import crisis_record
+from actions.delivery import deliver
 from actions.leads_client import LeadDeliveryError, LeadsClient
 from actions.outbox import Outbox, outbox_from_env
 from actions.settings import ActionSettings
-from clinic.lead import FORM_SLOTS, NOT_ANSWERED, UTM_KEYS, CrisisTier
+from clinic.clean_text import clean_record, clean_text
+from clinic.lead import FORM_SLOTS, NOT_ANSWERED, TEXT_LIMITS, UTM_KEYS, CrisisTier
 from clinic.log_safety import conversation_ref
 from clinic.places import Place, place_for_city, place_for_zip
 from clinic.profile import load_profile
 from clinic.triage import is_qualified, service_area, suggested_consult
 
 logger = logging.getLogger(__name__)
+
+# How long the visitor waits for the API at the final "yes" before the lead goes to the outbox.
+DELIVERY_BUDGET_SECONDS = 3.0
 
 
 def _form_started_at(tracker: Tracker) -> float | None:
@@ -47,8 +53,16 @@ def consent_version(domain: DomainDict) -> str | None:
 def campaign(tracker: Tracker) -> dict[str, Any]:
     """UTM parameters the website passed in a message's metadata, latest first."""
     for event in reversed(tracker.events):
-        metadata = event.get("metadata") or {} if event.get("event") == "user" else {}
-        found = {key: str(metadata[key])[:100] for key in UTM_KEYS if metadata.get(key)}
+        metadata = event.get("metadata") if event.get("event") == "user" else None
+        if not isinstance(metadata, dict):
+            continue  # the widget sends an object; anything else carries no campaign
+        # Only text: a number or an object in a UTM field is no campaign name.
+        found = {
+            key: clean_text(metadata[key], TEXT_LIMITS[key])
+            for key in UTM_KEYS
+            if isinstance(metadata.get(key), str)
+        }
+        found = {key: value for key, value in found.items() if value}
         if found:
             return found
     return {}
@@ -82,7 +96,7 @@ def lead_payload(tracker: Tracker, domain: DomainDict, now: datetime) -> dict[st
     crisis = crisis_record(tracker.events)
     # A crisis reply makes the lead urgent even when the dialogue, not the detector, gave it.
     urgent = slot("crisis_detected") is True or crisis["crisis_tier"] == CrisisTier.crisis.value
-    return {
+    lead = {
         "conversation_id": tracker.sender_id,
         "full_name": slot("full_name"),
         "phone": phone,
@@ -110,8 +124,11 @@ def lead_payload(tracker: Tracker, domain: DomainDict, now: datetime) -> dict[st
         "urgent": urgent,
         "suggested_consult": suggested_consult(treatment, slot("antidepressants_tried")),
         **crisis,
+        "delivery_note": None,  # set by actions.delivery when the API refused a field
         **campaign(tracker),
     }
+    # Slots hold what the visitor typed, which the form checked but did not clean.
+    return clean_record(lead, TEXT_LIMITS, default=max(TEXT_LIMITS.values()))
 
 
 def clear_form_slots() -> list[EventType]:
@@ -159,29 +176,59 @@ class ActionSubmitLead(Action):
             dispatcher.utter_message(response="utter_no_consent")
             return erase_form_details(tracker)
 
-        lead = lead_payload(tracker, domain, datetime.now(timezone.utc))
-        key = idempotency_key(tracker)
-        client = self._client or LeadsClient(ActionSettings.from_env())
+        ref = conversation_ref(tracker.sender_id)
         try:
-            stored = await client.submit(lead, key)
+            lead = lead_payload(tracker, domain, datetime.now(timezone.utc))
+        except Exception as exc:  # noqa: BLE001 - the visitor hears the truth whatever failed
+            logger.error("Lead for conversation %s not built: %s", ref, type(exc).__name__)
+            dispatcher.utter_message(response="utter_lead_not_saved")
+            return []
+        key = idempotency_key(tracker)
+        try:
+            client = self._client or LeadsClient(ActionSettings.from_env())
+            # The client keeps to the budget per try; this bounds an API that answers slowly.
+            stored = await asyncio.wait_for(
+                deliver(client, lead, key, DELIVERY_BUDGET_SECONDS), DELIVERY_BUDGET_SECONDS + 1
+            )
+        except asyncio.TimeoutError:
+            logger.warning("Lead delivery for conversation %s ran out of time", ref)
+            return self._keep(dispatcher, key, lead, ref, "delivery took too long", False)
+        except asyncio.CancelledError:
+            # The action server gave up on this request: the lead is kept before it goes.
+            self._keep(dispatcher, key, lead, ref, "delivery cancelled", False)
+            raise
         except LeadDeliveryError as exc:
-            ref = conversation_ref(tracker.sender_id)
             if not exc.retryable:
                 logger.error("Lead refused by the API for conversation %s: %s", ref, exc)
                 dispatcher.utter_message(response="utter_lead_not_saved")
                 return []
-            (self._outbox or outbox_from_env()).put(key, lead)
-            logger.warning(
-                "Leads API unavailable: lead for conversation %s kept in the outbox", ref
-            )
-            dispatcher.utter_message(response="utter_lead_queued")
-            return clear_form_slots()
-        logger.info(
-            "Lead %s stored for conversation %s",
-            stored.get("id"),
-            conversation_ref(tracker.sender_id),
-        )
+            logger.warning("Lead for conversation %s not delivered: %s", ref, exc)
+            return self._keep(dispatcher, key, lead, ref, str(exc), exc.needs_a_person)
+        except Exception as exc:  # noqa: BLE001 - a lead about to be delivered is never dropped
+            logger.error("Lead delivery for conversation %s failed: %s", ref, type(exc).__name__)
+            return self._keep(dispatcher, key, lead, ref, type(exc).__name__, False)
+        logger.info("Lead %s stored for conversation %s", stored.get("id"), ref)
         dispatcher.utter_message(response="utter_lead_submitted")
+        return clear_form_slots()
+
+    def _keep(
+        self,
+        dispatcher: CollectingDispatcher,
+        key: str,
+        lead: dict[str, Any],
+        ref: str,
+        reason: str,
+        needs_a_person: bool,
+    ) -> list[EventType]:
+        """Keep the lead in the outbox for later delivery, or tell the visitor it is not saved."""
+        try:
+            (self._outbox or outbox_from_env()).put(key, lead, reason, needs_a_person)
+        except Exception as exc:  # noqa: BLE001 - a full disk must not silence the reply
+            logger.error("Outbox refused the lead of conversation %s: %s", ref, type(exc).__name__)
+            dispatcher.utter_message(response="utter_lead_not_saved")
+            return []
+        logger.warning("Lead for conversation %s kept in the outbox", ref)
+        dispatcher.utter_message(response="utter_lead_queued")
         return clear_form_slots()
 
 

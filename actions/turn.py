@@ -40,6 +40,7 @@ from actions.answers import (
 from actions.names import introduced_name, is_valid_name
 from actions.towns import town_named
 from actions.treatments import find_treatment, named_treatment, normalise_treatment
+from clinic.clean_text import visible_text
 from clinic.contact import find_email, find_email_attempt, find_phone
 from clinic.places import find_zip, place_for_zip
 
@@ -101,7 +102,9 @@ class Turn:
     def __init__(self, tracker: Tracker) -> None:
         message: dict[str, Any] = tracker.latest_message or {}
         self.intent: str | None = (message.get("intent") or {}).get("name")
-        self.text: str = message.get("text") or ""
+        # The form reads what the visitor sees: "Nguyễn Văn An" pasted with a zero-width space
+        # is that name.
+        self.text: str = visible_text(message.get("text") or "")
         self.entities: list[dict[str, Any]] = message.get("entities") or []
         self.requested_slot: str | None = tracker.get_slot("requested_slot")
         # The place known before this message: a town's name without a cue does not replace it.

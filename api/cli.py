@@ -2,20 +2,26 @@
 
 python -m api.cli staff-user --email ... --password ... [--role admin]
 python -m api.cli purge [--days N]
+python -m api.cli notify [--watch] [--interval SECONDS]
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
+import time
 
 from api.core.config import get_settings
 from api.core.db import get_session
 from api.models import StaffRole
 from api.store.leads import purge_older_than
+from api.store.notify import send_due_notifications
 from api.store.staff import upsert_staff_user
 
 MIN_PASSWORD_LENGTH = 12
+NEW_ALERT_SECONDS = 30.0
+logger = logging.getLogger(__name__)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,9 +43,14 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="retention in days (default: RETENTION_DAYS from the settings)",
     )
+    notify = commands.add_parser("notify", help="send urgent-lead alerts that are due")
+    notify.add_argument("--watch", action="store_true", help="keep sending, every --interval")
+    notify.add_argument("--interval", type=float, default=30.0, help="seconds between rounds")
     args = parser.parse_args(argv)
     if args.command == "purge":
         return _purge(args.days)
+    if args.command == "notify":
+        return _notify(args.watch, max(args.interval, 1.0))
 
     if len(args.password) < MIN_PASSWORD_LENGTH:
         print(
@@ -78,6 +89,26 @@ def _purge(days: int | None) -> int:
         f"older than {days} days."
     )
     return 0
+
+
+def _notify(watch: bool, interval: float) -> int:
+    """Send the alerts that are due; with --watch, every `interval` seconds until stopped. A
+    failed round (the database away) is logged and the next one tried: the watcher never dies."""
+    settings = get_settings()
+    while True:
+        session = next(get_session())
+        try:
+            # A new alert is the API's to send first (right after the lead): no double alert.
+            send_due_notifications(session, settings, older_than_seconds=NEW_ALERT_SECONDS)
+        except Exception as exc:  # noqa: BLE001 - alerts wait in the database for the next round
+            logger.error("Urgent-lead alerts not sent this round: %s", type(exc).__name__)
+            if not watch:
+                return 1
+        finally:
+            session.close()
+        if not watch:
+            return 0
+        time.sleep(interval)
 
 
 if __name__ == "__main__":

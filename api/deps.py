@@ -42,8 +42,11 @@ def service_caller(
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_service_scheme)],
 ) -> None:
-    expected = settings.leads_service_token.get_secret_value()
-    if credentials is None or not same_secret(credentials.credentials, expected):
+    accepted = [settings.leads_service_token, settings.leads_service_token_previous]
+    secrets = [token.get_secret_value() for token in accepted if token.get_secret_value()]
+    # Each comparison takes the same time whatever matches: `any` would stop at the first.
+    matches = [credentials is not None and same_secret(credentials.credentials, s) for s in secrets]
+    if not any(matches):
         raise _UNAUTHORISED
 
 

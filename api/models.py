@@ -93,6 +93,23 @@ class LeadEvent(Base):
     note: Mapped[str | None] = mapped_column(String(2000))
 
 
+class UrgentNotification(Base):
+    """An alert to staff about an urgent lead, kept until sent (migration 0007)."""
+
+    __tablename__ = "urgent_notifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("leads.id", ondelete="CASCADE"), index=True
+    )
+    channel: Mapped[str] = mapped_column(String(10))  # webhook or email
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(100))  # the error's class, no content
+
+
 class AuditEntry(Base):
     """Who looked at or changed what: logins, lead views, status changes, exports."""
 
@@ -155,12 +172,17 @@ class Lead(Base):
     utm_source: Mapped[str | None] = mapped_column(String(100))
     utm_medium: Mapped[str | None] = mapped_column(String(100))
     utm_campaign: Mapped[str | None] = mapped_column(String(100))
+    # Which fields this API refused and the lead was delivered without (migration 0006).
+    delivery_note: Mapped[str | None] = mapped_column(String(500))
 
     contacts: Mapped[list[LeadContact]] = relationship(
         back_populates="lead", cascade="all, delete-orphan", order_by="LeadContact.created_at"
     )
     events: Mapped[list[LeadEvent]] = relationship(
         cascade="all, delete-orphan", order_by=LeadEvent.created_at
+    )
+    notifications: Mapped[list[UrgentNotification]] = relationship(
+        cascade="all, delete-orphan", order_by=UrgentNotification.id
     )
 
     @property

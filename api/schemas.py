@@ -23,6 +23,7 @@ from clinic.contact import InvalidValue, parse_email, parse_phone
 from clinic.lead import (
     CRISIS_CATEGORY_PATTERN,
     MAX_CRISIS_TURN,
+    TEXT_LIMITS,
     AntidepressantsTried,
     CrisisTier,
     PaymentMethod,
@@ -53,32 +54,42 @@ Tier = Annotated[CrisisTier, PlainSerializer(lambda tier: tier.value, return_typ
 class LeadCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    conversation_id: Annotated[Text, StringConstraints(max_length=200)]
-    full_name: Annotated[Text, StringConstraints(max_length=200)]
+    conversation_id: Annotated[Text, StringConstraints(max_length=TEXT_LIMITS["conversation_id"])]
+    full_name: Annotated[Text, StringConstraints(max_length=TEXT_LIMITS["full_name"])]
     phone: str | None = Field(
-        default=None, max_length=40, description="Any format; stored as E.164"
+        default=None, max_length=TEXT_LIMITS["phone"], description="Any format; stored as E.164"
     )
-    email: str | None = Field(default=None, max_length=320, description="Stored normalised")
+    email: str | None = Field(
+        default=None, max_length=TEXT_LIMITS["email"], description="Stored normalised"
+    )
     zip_code: Annotated[str, StringConstraints(pattern=r"^\d{5}$")] | None = None
-    city: Annotated[Text, StringConstraints(max_length=100)] | None = None
+    city: Annotated[Text, StringConstraints(max_length=TEXT_LIMITS["city"])] | None = None
     state: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
     treatment_interest: TreatmentInterest
     contact_consent: bool
     age_confirmed: bool = False
     antidepressants_tried: Tried | None = None
-    preferred_contact_time: Annotated[Text, StringConstraints(max_length=100)] | None = None
+    preferred_contact_time: (
+        Annotated[Text, StringConstraints(max_length=TEXT_LIMITS["preferred_contact_time"])] | None
+    ) = None
     payment_method: Payment | None = None
-    consent_text_version: Annotated[Text, StringConstraints(max_length=20)] | None = None
+    consent_text_version: (
+        Annotated[Text, StringConstraints(max_length=TEXT_LIMITS["consent_text_version"])] | None
+    ) = None
     consented_at: datetime | None = None
     consent_call: bool = False
     consent_text: bool = False
     consent_email: bool = False
     in_service_area: bool | None = None
     distance_miles: float | None = Field(default=None, ge=0, le=25_000)
-    nearest_clinic: Annotated[Text, StringConstraints(max_length=100)] | None = None
+    nearest_clinic: (
+        Annotated[Text, StringConstraints(max_length=TEXT_LIMITS["nearest_clinic"])] | None
+    ) = None
     qualified: bool = False
     urgent: bool = False
-    suggested_consult: Annotated[Text, StringConstraints(max_length=300)] | None = None
+    suggested_consult: (
+        Annotated[Text, StringConstraints(max_length=TEXT_LIMITS["suggested_consult"])] | None
+    ) = None
     crisis_tier: Tier | None = Field(
         default=None,
         description="The crisis reply the conversation drew: the full reply (the lead is then "
@@ -94,9 +105,22 @@ class LeadCreate(BaseModel):
     crisis_turn: Annotated[int, Field(strict=True, ge=1, le=MAX_CRISIS_TURN)] | None = Field(
         default=None, description="That message's number among the visitor's messages"
     )
-    utm_source: Annotated[Text, StringConstraints(max_length=100)] | None = None
-    utm_medium: Annotated[Text, StringConstraints(max_length=100)] | None = None
-    utm_campaign: Annotated[Text, StringConstraints(max_length=100)] | None = None
+    utm_source: Annotated[Text, StringConstraints(max_length=TEXT_LIMITS["utm_source"])] | None = (
+        None
+    )
+    utm_medium: Annotated[Text, StringConstraints(max_length=TEXT_LIMITS["utm_medium"])] | None = (
+        None
+    )
+    utm_campaign: (
+        Annotated[Text, StringConstraints(max_length=TEXT_LIMITS["utm_campaign"])] | None
+    ) = None
+    delivery_note: (
+        Annotated[Text, StringConstraints(max_length=TEXT_LIMITS["delivery_note"])] | None
+    ) = Field(
+        default=None,
+        description="Set by the action server when this API refused some fields: which were "
+        "left out and why",
+    )
 
     @field_validator("phone")
     @classmethod
@@ -220,6 +244,7 @@ class LeadRead(BaseModel):
     utm_source: str | None
     utm_medium: str | None
     utm_campaign: str | None
+    delivery_note: str | None = None
     repeat_contacts: int = 0
     events: list[LeadEventRead] = []
 
@@ -237,3 +262,18 @@ class Token(BaseModel):
 
 class Health(BaseModel):
     status: str = "ok"
+
+
+class DeliveriesHealth(BaseModel):
+    """Whether captured leads reach the database (api/core/deliveries.py). No lead's content."""
+
+    ok: bool
+    problems: list[str]  # in words, for a person; empty when ok
+    waiting: int  # leads in the action server's outbox
+    needs_a_person: int  # of those, the ones a retry alone will not deliver
+    refused: int  # leads the service refused, waiting for `make outbox-retry`
+    quarantined: int  # outbox files that could not be read
+    oldest_wait_minutes: float | None
+    alert_after_minutes: int
+    crash_looping: list[str]  # supervised processes that keep failing to start
+    supervised: bool  # False: processes not known (not run under supervisord)

@@ -118,4 +118,21 @@ LEAD_FIELDS: tuple[str, ...] = (
     "crisis_tier",
     "crisis_category",
     "crisis_turn",
+    "delivery_note",
 ) + UTM_KEYS
+
+# The longest text each field may hold: the API refuses a longer one, the action server cuts
+# what it sends to fit (clinic.clean_text).
+TEXT_LIMITS: dict[str, int] = {
+    "conversation_id": 200,
+    "full_name": 200,
+    "phone": 40,
+    "email": 320,
+    "city": 100,
+    "preferred_contact_time": 100,
+    "consent_text_version": 20,
+    "nearest_clinic": 100,
+    "suggested_consult": 300,
+    "delivery_note": 500,
+    **{key: 100 for key in UTM_KEYS},
+}

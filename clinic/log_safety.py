@@ -7,4 +7,5 @@ import hashlib
 
 def conversation_ref(sender_id: str) -> str:
     """A log-safe reference to a conversation (the same in every process's log)."""
-    return hashlib.sha256(sender_id.encode()).hexdigest()[:12]
+    # surrogatepass: an id with a lone surrogate still gets its reference, never an error.
+    return hashlib.sha256(sender_id.encode("utf-8", "surrogatepass")).hexdigest()[:12]

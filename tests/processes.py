@@ -39,7 +39,7 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 def api_command(port: int, *options: str) -> list[str]:
-    """The leads API as deploy/Procfile starts it, on 127.0.0.1:`port`."""
+    """The leads API as deploy/supervisord.conf starts it, on 127.0.0.1:`port`."""
     return [
         str(API_BIN / "uvicorn"),
         "api.main:create_app",
@@ -53,12 +53,12 @@ def api_command(port: int, *options: str) -> list[str]:
 
 
 def actions_command(port: int, python: str = str(BOT_BIN / "python")) -> list[str]:
-    """The action server as deploy/Procfile starts it, on `port`."""
+    """The action server as deploy/supervisord.conf starts it, on `port`."""
     return [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
 
 
 def rasa_command(port: int, *options: str) -> list[str]:
-    """Rasa serving the trained model as deploy/Procfile starts it, on 127.0.0.1:`port`."""
+    """Rasa serving the trained model as deploy/supervisord.conf starts it, on 127.0.0.1:`port`."""
     return [
         str(BOT_BIN / "rasa"),
         "run",
@@ -74,6 +74,69 @@ def rasa_command(port: int, *options: str) -> list[str]:
         str(port),
         *options,
     ]
+
+
+def stack_env(
+    data: Path, api_port: int, action_port: int, rasa_port: int, service_token: str
+) -> dict[str, str]:
+    """The settings of `make run` for a stack on these ports with its data under `data`."""
+    site, assistant = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{rasa_port}"
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "PYTHONWARNINGS": "ignore",
+        "DATABASE_URL": f"sqlite:///{data / 'leads.db'}",
+        "SECRET_KEY": "stack-tests-secret-key-0123456789",
+        "LEADS_SERVICE_TOKEN": service_token,
+        "ASSISTANT_URL": assistant,
+        "CORS_ORIGINS": site,
+        "LEADS_API_URL": site,
+        "OUTBOX_DIR": str(data / "outbox"),
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+        "RASA_TRACKER_DIALECT": "sqlite",
+        "RASA_TRACKER_DB": str(data / "tracker.db"),
+        "RASA_TRACKER_URL": "",
+        "RASA_LOCK_STORE": "in_memory",
+        "RASA_REDIS_HOST": "127.0.0.1",
+        "RASA_REDIS_PORT": "6379",
+        "RASA_REDIS_DB": "1",
+        "TRACKER_DB_URL": f"sqlite:///{data / 'tracker.db'}",
+        "RASA_CORS_ORIGINS": site,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "SANIC_HOST": "127.0.0.1",
+    }
+
+
+def prepare_leads_database(
+    env: Mapping[str, str], accounts: Iterable[tuple[str, str, str]]
+) -> None:
+    """Migrate the leads database of `env` and create staff accounts (email, password, role)."""
+    subprocess.run(
+        [str(API_BIN / "alembic"), "-c", "api/alembic.ini", "upgrade", "head"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    for email, password, role in accounts:
+        subprocess.run(
+            [
+                str(API_BIN / "python"),
+                "-m",
+                "api.cli",
+                "staff-user",
+                "--email",
+                email,
+                "--password",
+                password,
+                "--role",
+                role,
+            ],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
 
 
 def only_200(status: int) -> bool:
@@ -111,7 +174,7 @@ class Service:
     stop_timeout: float = 15.0
     stop_signal: signal.Signals = signal.SIGTERM
     # A session (process group) of its own, signalled whole: for launchers such as make or
-    # honcho whose children would otherwise outlive them, as Ctrl-C in a terminal reaches all.
+    # supervisord whose children would otherwise outlive them, as Ctrl-C in a terminal reaches all.
     own_group: bool = False
     host: str = "127.0.0.1"  # where a port target is checked
     process: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False)

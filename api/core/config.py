@@ -16,6 +16,9 @@ class Settings(BaseSettings):
     secret_key: SecretStr = Field(min_length=16)
     access_token_expire_minutes: int = Field(default=60, gt=0)
     leads_service_token: SecretStr = Field(min_length=16)
+    # During a rotation (docs/deployment.md): the token being replaced, accepted too until every
+    # action server presents the new one. Empty: none.
+    leads_service_token_previous: SecretStr = SecretStr("")
     cors_origins: str = "http://localhost:8000"
     # The demo page (GET /): the clinic's facts, and where the chat widget finds the assistant.
     clinic_profile_path: Path = Path("clinic/profile.yml")
@@ -40,6 +43,12 @@ class Settings(BaseSettings):
     # for one API process, redis://host:6379/2 when several API workers share the limit.
     lead_rate_limit: str = "120/minute"
     rate_limit_storage_url: str = "memory://"
+    # Delivery health (GET /health/deliveries, the console's banner): the action server's outbox
+    # folder, the longest wait before it counts as a problem, and supervisord's address, which
+    # supervisord gives its children itself (empty: not supervised, processes not reported).
+    outbox_dir: Path = Path("var/outbox")
+    delivery_alert_minutes: int = Field(default=15, gt=0)
+    supervisor_server_url: str = ""
 
     @property
     def cors_origin_list(self) -> list[str]:

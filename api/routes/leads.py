@@ -29,7 +29,7 @@ from api.store.leads import (
     status_counts,
     update_lead,
 )
-from api.store.notify import notify_urgent_lead
+from api.store.notify import queue_urgent_notifications, send_due_notifications
 
 router = APIRouter(prefix="/api/leads", tags=["leads"])
 
@@ -70,7 +70,9 @@ def submit_lead(
     if not stored.created:
         response.status_code = status.HTTP_200_OK
     if stored.became_urgent:
-        background.add_task(notify_urgent_lead, settings, stored.lead.id)
+        # Stored first, so a failed or lost send is tried again by the notifier process.
+        queue_urgent_notifications(session, settings, stored.lead.id)
+        background.add_task(send_due_notifications, session, settings, stored.lead.id)
     return LeadRead.model_validate(stored.lead)
 
 

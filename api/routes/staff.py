@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, sta
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.core import sessions
+from api.core.deliveries import DeliveryHealth, settings_deliveries
 from api.core.login import TooManyAttempts, log_in
 from api.deps import SessionDep, SettingsDep
 from api.models import LeadStatus, StaffRole, StaffUser, TreatmentInterest
@@ -49,6 +50,7 @@ class Console:
     csrf: str
     token: str  # the refreshed session cookie
     idle_minutes: int
+    deliveries: DeliveryHealth  # the banner when leads are stuck (api/core/deliveries.py)
 
 
 def console(request: Request, session: SessionDep, settings: SettingsDep) -> Console:
@@ -58,9 +60,8 @@ def console(request: Request, session: SessionDep, settings: SettingsDep) -> Con
     if current is None or user is None or not user.is_active:
         raise LoginRequired(str(request.url.path))
     token = sessions.issue(user.id, secret, settings.session_idle_minutes, current.session_id)
-    return Console(
-        user, current, sessions.csrf_token(current, secret), token, settings.session_idle_minutes
-    )
+    csrf, idle = sessions.csrf_token(current, secret), settings.session_idle_minutes
+    return Console(user, current, csrf, token, idle, settings_deliveries(settings))
 
 
 ConsoleDep = Annotated[Console, Depends(console)]
@@ -92,7 +93,8 @@ def render(
     context: dict[str, Any],
     status_code: int = 200,
 ) -> HTMLResponse:
-    context = {**context, "me": page.user if page else None, "csrf": page.csrf if page else ""}
+    me, csrf, deliveries = (page.user, page.csrf, page.deliveries) if page else (None, "", None)
+    context = {**context, "me": me, "csrf": csrf, "deliveries": deliveries}
     response = templates.TemplateResponse(request, name, context, status_code=status_code)
     response.headers["Cache-Control"] = "no-store"  # lead details stay out of browser caches
     if page is not None:

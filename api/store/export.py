@@ -47,6 +47,7 @@ COLUMNS = [
     "crisis_tier",
     "crisis_category",
     "crisis_turn",
+    "delivery_note",
 ]
 
 

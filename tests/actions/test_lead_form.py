@@ -920,3 +920,23 @@ async def test_other_details_instead_of_the_answer_count_towards_three_failures(
     assert counted == [0, 1, 2, 3]
     assert slots["form_gave_up"] is True
     assert responses(dispatcher) == ["utter_too_many_attempts"]
+
+
+@pytest.mark.asyncio
+async def test_an_unexpected_error_asks_again_and_keeps_nothing_unchecked(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def broken(*_: Any) -> dict[str, Any]:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(ValidateLeadForm, "validate_full_name", broken)
+    tracker = make_tracker(
+        "Dana Whitfield", slots={"requested_slot": "full_name", "full_name": "Dana Whitfield"}
+    )
+    events = await ValidateLeadForm().run(dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher) == ["utter_answer_not_read"]
+    assert SlotSet("full_name", None) in events
+    assert "KeyError" in caplog.text and "Dana" not in caplog.text

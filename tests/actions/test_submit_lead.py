@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -12,10 +14,11 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.crisis_record import crisis_record, message_category
-from actions.leads_client import LeadsClient
+from actions.leads_client import LeadDeliveryError, LeadsClient
 from actions.outbox import Outbox
 from actions.settings import ActionSettings
 from actions.submit_lead import (
+    DELIVERY_BUDGET_SECONDS,
     ActionCancelLead,
     ActionSubmitLead,
     idempotency_key,
@@ -23,6 +26,8 @@ from actions.submit_lead import (
 )
 from clinic.lead import DECLINED, LEAD_FIELDS
 from tests.actions.conftest import TrackerFactory, responses
+
+CONTRACT_422 = Path(__file__).resolve().parents[1] / "contracts" / "lead_refused_422.json"
 
 SETTINGS = ActionSettings(
     leads_api_url="http://leads.test", leads_service_token="svc-token", timeout_seconds=1
@@ -161,6 +166,173 @@ async def test_api_down_keeps_the_lead_in_the_outbox_and_says_so(
     [waiting] = outbox.pending()
     assert waiting.stem == idempotency_key(tracker)
     assert json.loads(waiting.read_text())["lead"]["full_name"] == "Maria Lopez"
+
+
+@pytest.mark.asyncio
+async def test_bad_bytes_in_fields_and_metadata_are_cleaned_and_every_letter_kept(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    api = FakeLeadsApi(201)
+    slots = {
+        **FORM_SLOTS,
+        "full_name": "Nguy\u1ec5n\x00 Jos\u00e9 \u738b\u82b3\ud800",
+        "city": "Santa\x85 Monica",
+    }
+    metadata = {
+        "utm_source": "news\udc80letter\x07",
+        "utm_campaign": "x" * 500,
+        "utm_medium": "\x01",
+    }
+    tracker = make_tracker(
+        slots=slots, events=[*FORM_EVENTS, {"event": "user", "text": "yes", "metadata": metadata}]
+    )
+    await api.action().run(dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher) == ["utter_lead_submitted"]
+    body = json.loads(api.requests[0].content.decode("utf-8"))
+    assert body["full_name"] == "Nguy\u1ec5n Jos\u00e9 \u738b\u82b3"
+    assert body["city"] == "Santa Monica"
+    assert body["utm_source"] == "newsletter"
+    assert body["utm_campaign"] == "x" * 100
+    assert "utm_medium" not in body
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "metadata",
+    ["utm_source=news", ["utm_source"], {"utm_source": 10**5000}, {"utm_source": {"a": 1}}],
+)
+async def test_metadata_of_another_shape_carries_no_campaign_and_the_lead_goes(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, metadata: Any
+) -> None:
+    api = FakeLeadsApi(201)
+    tracker = make_tracker(
+        slots=FORM_SLOTS,
+        events=[*FORM_EVENTS, {"event": "user", "text": "yes", "metadata": metadata}],
+    )
+    await api.action().run(dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher) == ["utter_lead_submitted"]
+    assert "utm_source" not in json.loads(api.requests[0].content)
+
+
+class StallingClient(LeadsClient):
+    """An API that takes its time with every byte: the action must not wait for it."""
+
+    async def submit(
+        self, lead: dict[str, Any], idempotency_key: str, budget_seconds: float | None = None
+    ) -> dict[str, Any]:
+        await asyncio.sleep(60)
+        return {"id": "late"}
+
+
+@pytest.mark.asyncio
+async def test_a_stalling_api_gets_the_lead_queued_within_the_budget(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, tmp_path: Path
+) -> None:
+    outbox = Outbox(tmp_path)
+    action = ActionSubmitLead(StallingClient(SETTINGS), outbox)
+    started = time.monotonic()
+    await action.run(dispatcher, make_tracker(slots=FORM_SLOTS, events=FORM_EVENTS), DOMAIN)
+    assert time.monotonic() - started < DELIVERY_BUDGET_SECONDS + 2
+    assert responses(dispatcher) == ["utter_lead_queued"] and len(outbox.pending()) == 1
+
+
+@pytest.mark.asyncio
+async def test_a_cancelled_delivery_keeps_the_lead(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, tmp_path: Path
+) -> None:
+    """The action server gives up on a request (its response timeout): the lead stays."""
+    outbox = Outbox(tmp_path)
+    action = ActionSubmitLead(StallingClient(SETTINGS), outbox)
+    tracker = make_tracker(slots=FORM_SLOTS, events=FORM_EVENTS)
+    task = asyncio.ensure_future(action.run(dispatcher, tracker, DOMAIN))
+    await asyncio.sleep(0.2)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert len(outbox.pending()) == 1
+
+
+class BrokenClient(LeadsClient):
+    async def submit(
+        self, lead: dict[str, Any], idempotency_key: str, budget_seconds: float | None = None
+    ) -> dict[str, Any]:
+        raise RuntimeError("a bug in the client")
+
+
+@pytest.mark.asyncio
+async def test_an_unexpected_error_in_delivery_keeps_the_lead_in_the_outbox(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    outbox = Outbox(tmp_path)
+    tracker = make_tracker(slots=FORM_SLOTS, events=FORM_EVENTS)
+    await ActionSubmitLead(BrokenClient(SETTINGS), outbox).run(dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher) == ["utter_lead_queued"]
+    [waiting] = outbox.pending()
+    assert json.loads(waiting.read_text())["idempotency_key"] == idempotency_key(tracker)
+    assert "RuntimeError" in caplog.text and "Maria" not in caplog.text
+
+
+@pytest.mark.asyncio
+async def test_when_the_outbox_cannot_keep_it_the_visitor_hears_it_was_not_saved(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, tmp_path: Path
+) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("")  # a file where the outbox folder should be
+    api = FakeLeadsApi(-1, -1, -1)
+    tracker = make_tracker(slots=FORM_SLOTS, events=FORM_EVENTS)
+    await api.action(Outbox(blocked / "outbox")).run(dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher) == ["utter_lead_not_saved"]
+
+
+@pytest.mark.asyncio
+async def test_a_lead_that_cannot_be_built_is_not_claimed_saved(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    api = FakeLeadsApi(201)
+    slots = {**FORM_SLOTS, "consent_channels": 7}  # not a text: building the lead fails
+    await api.action().run(dispatcher, make_tracker(slots=slots, events=FORM_EVENTS), DOMAIN)
+    assert api.requests == []
+    assert responses(dispatcher) == ["utter_lead_not_saved"]
+
+
+@pytest.mark.asyncio
+async def test_a_refused_field_is_left_out_and_the_lead_sent_again_with_a_note(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    def refuse_city_once(request: httpx.Request) -> httpx.Response:
+        sent.append(json.loads(request.content))
+        if len(sent) == 1:  # the API's own 422 body (tests/api/test_leads.py checks it)
+            return httpx.Response(422, content=CONTRACT_422.read_bytes())
+        return httpx.Response(201, json={"id": "lead-1"})
+
+    sent: list[dict[str, Any]] = []
+    client = LeadsClient(SETTINGS, transport=httpx.MockTransport(refuse_city_once))
+    tracker = make_tracker(slots=FORM_SLOTS, events=FORM_EVENTS)
+    await ActionSubmitLead(client).run(dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher) == ["utter_lead_submitted"]
+    assert sent[1]["city"] is None and sent[1]["full_name"] == "Maria Lopez"
+    assert sent[1]["delivery_note"] == (
+        "Sent without city (city: String should have at most 100 characters)"
+    )
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("status", [401, 403, 404, 400, 413])
+async def test_a_refusal_a_person_can_fix_keeps_the_lead_in_the_outbox(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, tmp_path: Path, status: int
+) -> None:
+    api = FakeLeadsApi(status)
+    outbox = Outbox(tmp_path)
+    await api.action(outbox).run(
+        dispatcher, make_tracker(slots=FORM_SLOTS, events=FORM_EVENTS), DOMAIN
+    )
+    assert len(api.requests) == 1
+    assert responses(dispatcher) == ["utter_lead_queued"]
+    [waiting] = outbox.pending()
+    assert json.loads(waiting.read_text())["last_error"] == f"Leads API answered HTTP {status}"
 
 
 @pytest.mark.asyncio
@@ -406,3 +578,14 @@ async def test_the_crisis_record_reaches_the_api(
         "hedged",
         2,
     )
+
+
+@pytest.mark.asyncio
+async def test_no_retry_starts_past_the_budget() -> None:
+    api = FakeLeadsApi(503, 503, 503)
+    client = LeadsClient(SETTINGS, transport=httpx.MockTransport(api.handler))
+    with pytest.raises(LeadDeliveryError) as raised:
+        await client.submit({"n": 1}, "lead-1", budget_seconds=0.1)  # the next wait is 0.2 s
+    assert len(api.requests) == 1 and raised.value.retryable
+    stored = await client.submit({"n": 1}, "lead-1")  # no budget: two more 503s, then 201
+    assert len(api.requests) == 4 and stored["id"] == "lead-1"

@@ -56,6 +56,8 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
         "secret_key": "a-secret-key-for-tests-only-0123456789",
         "leads_service_token": SERVICE_TOKEN,
         "tracker_db_url": f"sqlite:///{tmp_path / 'tracker.db'}",
+        "outbox_dir": tmp_path / "outbox",
+        "supervisor_server_url": "",
         "_env_file": None,  # pydantic-settings' own argument: read no .env in tests
     }
     return Settings(**values)

@@ -1,9 +1,15 @@
+import json
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.core.config import Settings
 from tests.api.conftest import lead_body, make_app, service_headers
+
+CONTRACT_422 = Path(__file__).resolve().parents[1] / "contracts" / "lead_refused_422.json"
 
 
 def test_create_lead_stores_normalised_contact_details(
@@ -443,3 +449,58 @@ def test_a_bad_crisis_record_is_422_naming_the_field(
     response = client.post("/api/leads", json=lead_body(**record), headers=service_headers())
     assert reason in _errors(response)
     assert field in {error["field"] for error in response.json()["errors"]}
+
+
+def test_during_a_token_rotation_the_old_and_the_new_token_are_both_accepted(
+    settings: Settings, session_factory: sessionmaker[Session]
+) -> None:
+    new_token = "a-new-service-token-0123456789"
+    rotating = settings.model_copy(
+        update={
+            "leads_service_token": SecretStr(new_token),
+            "leads_service_token_previous": settings.leads_service_token,
+        }
+    )
+    with TestClient(make_app(rotating, session_factory)) as client:
+        old = client.post("/api/leads", json=lead_body(), headers=service_headers("key-0001"))
+        new = client.post(
+            "/api/leads",
+            json=lead_body(
+                conversation_id="conversation-2", phone="+13105550999", email="b@example.com"
+            ),
+            headers={"Authorization": f"Bearer {new_token}", "Idempotency-Key": "key-0002"},
+        )
+        other = client.post(
+            "/api/leads",
+            json=lead_body(),
+            headers={"Authorization": "Bearer x" * 3, "Idempotency-Key": "key-0003"},
+        )
+    assert (old.status_code, new.status_code, other.status_code) == (201, 201, 401)
+    with TestClient(make_app(settings, session_factory)) as client:  # rotation over
+        headers = {"Authorization": f"Bearer {new_token}", "Idempotency-Key": "key-0004"}
+        assert client.post("/api/leads", json=lead_body(), headers=headers).status_code == 401
+
+
+def test_a_delivery_note_is_kept_and_shown_to_staff(
+    client: TestClient, staff_headers: dict[str, str]
+) -> None:
+    note = "Sent without city (city: String should have at most 100 characters)"
+    created = client.post(
+        "/api/leads", json=lead_body(delivery_note=note), headers=service_headers()
+    )
+    assert created.status_code == 201
+    lead = client.get(f"/api/leads/{created.json()['id']}", headers=staff_headers).json()
+    assert lead["delivery_note"] == note
+    too_long = client.post(
+        "/api/leads", json=lead_body(delivery_note="x" * 501), headers=service_headers("key-0009")
+    )
+    assert too_long.status_code == 422
+
+
+def test_a_refused_field_is_named_as_the_action_server_reads_it(client: TestClient) -> None:
+    """The 422 body the action server parses (actions/leads_client.refused_fields) is this one:
+    tests/contracts/lead_refused_422.json, which the action tests answer with."""
+    response = client.post("/api/leads", json=lead_body(city="S" * 200), headers=service_headers())
+    assert response.status_code == 422
+    assert response.json() == json.loads(CONTRACT_422.read_text(encoding="utf-8"))
+    assert "SSSS" not in response.text  # the refused value is not echoed back

@@ -6,14 +6,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import socket
 import threading
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.core.config import Settings
@@ -280,12 +281,8 @@ def test_urgent_lead_notifies_staff_with_a_link_only(client: TestClient, webhook
     assert len(_Hook.received) == 1
 
 
-def test_urgent_email_goes_through_smtp(settings: Settings) -> None:
-    import uuid
-
+def test_urgent_email_goes_through_smtp(client: TestClient, settings: Settings) -> None:
     from aiosmtpd.controller import Controller
-
-    from api.store.notify import notify_urgent_lead
 
     class Inbox:
         messages: list[str] = []
@@ -293,8 +290,6 @@ def test_urgent_email_goes_through_smtp(settings: Settings) -> None:
         async def handle_DATA(self, server, session, envelope):  # the hook aiosmtpd calls
             Inbox.messages.append(envelope.content.decode())
             return "250 OK"
-
-    import socket
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -304,8 +299,7 @@ def test_urgent_email_goes_through_smtp(settings: Settings) -> None:
     try:
         settings.smtp_host, settings.smtp_port = "127.0.0.1", port
         settings.urgent_email_to = "frontdesk@clinic.example"
-        lead_id = uuid.uuid4()
-        assert notify_urgent_lead(settings, lead_id) == ["email"]
+        lead_id = add_lead(client, "lead-key-1", **URGENT)["id"]
     finally:
         controller.stop()
     from email import message_from_string, policy
@@ -314,6 +308,52 @@ def test_urgent_email_goes_through_smtp(settings: Settings) -> None:
     mail = message_from_string(raw, policy=policy.default)
     assert mail["Subject"] == "Urgent lead waiting: please log in"
     assert f"/staff/leads/{lead_id}" in mail.get_content()
+
+
+def test_an_alert_that_fails_is_kept_shown_and_sent_later(
+    client: TestClient,
+    settings: Settings,
+    session_factory: sessionmaker[Session],
+    staff_headers: dict[str, str],
+) -> None:
+    from api.models import UrgentNotification
+    from api.store.notify import send_due_notifications
+
+    with socket.socket() as probe:  # a webhook address where nothing listens
+        probe.bind(("127.0.0.1", 0))
+        settings.urgent_webhook_url = f"http://127.0.0.1:{probe.getsockname()[1]}/hook"
+    lead = add_lead(client, "lead-key-1", full_name="Priya Raman", **URGENT)
+    with session_factory() as session:
+        [alert] = session.scalars(select(UrgentNotification)).all()
+        assert (alert.channel, alert.attempts, alert.sent_at) == ("webhook", 1, None)
+        assert alert.last_error == "ConnectError"
+    page = _lead_page(client, session_factory, lead["id"])
+    assert "not sent yet" in page and "ConnectError" in page
+    # The webhook is back; the wait is over; the notifier's round sends it.
+    server = HTTPServer(("127.0.0.1", 0), _Hook)
+    _Hook.received = []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.urgent_webhook_url = f"http://127.0.0.1:{server.server_port}/hook"
+    try:
+        with session_factory() as session:
+            alert = session.scalars(select(UrgentNotification)).one()
+            past = datetime.now(timezone.utc) - timedelta(minutes=5)
+            alert.next_attempt_at, alert.created_at = past, past
+            session.commit()
+            assert send_due_notifications(session, settings, older_than_seconds=30) == ["webhook"]
+            assert send_due_notifications(session, settings, older_than_seconds=30) == []
+    finally:
+        server.shutdown()
+    assert len(_Hook.received) == 1 and "Priya" not in json.dumps(_Hook.received)
+    assert "sent 20" in _lead_page(client, session_factory, lead["id"])
+
+
+def _lead_page(client: TestClient, session_factory: sessionmaker[Session], lead_id: str) -> str:
+    from tests.api.test_staff_console import accounts, log_in
+
+    accounts(session_factory)
+    log_in(client)
+    return client.get(f"/staff/leads/{lead_id}").text
 
 
 def test_purge_deletes_old_leads_and_old_conversations(

@@ -191,11 +191,14 @@ class Visitor:
         self.sender_id = f"test-{uuid.uuid4()}"
         self.replies: list[str] = []
 
-    def says(self, text: str) -> str:
-        responses = self.loop.run_until_complete(
-            self.agent.handle_text(text, sender_id=self.sender_id)
-        )
-        texts = [r.get("text") or "" for r in responses or []]
+    def says(self, text: str, metadata: dict[str, Any] | None = None) -> str:
+        """What the assistant answers; `metadata` as the website's widget sends it."""
+        from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+        output = CollectingOutputChannel()
+        message = UserMessage(text, output, self.sender_id, metadata=metadata)
+        self.loop.run_until_complete(self.agent.handle_message(message))
+        texts = [r.get("text") or "" for r in output.messages]
         self.replies.extend(texts)
         return "\n".join(texts)
 

@@ -60,6 +60,24 @@ def test_faq_answers(visitor: Visitor, question: str, expected: str) -> None:
     assert expected in visitor.says(question)
 
 
+def test_bad_bytes_in_the_widgets_metadata_and_the_name_still_make_a_lead(
+    visitor: Visitor, leads_api: LeadsApi
+) -> None:
+    campaign = {"utm_source": "news\ud800letter", "utm_campaign": "fall\x00\x1b[31m"}
+    assert ASK_TREATMENT in visitor.says("I'd like to book a free consultation", campaign)
+    assert ASK_ADULT in visitor.says("spravato")
+    assert ASK_LOCATION in visitor.says("yes")
+    assert ASK_TRIED in visitor.says("90401")
+    assert ASK_NAME in visitor.says("two")
+    assert ASK_PHONE in visitor.says("Nguy\u1ec5n V\u0103n An\u200b")
+    assert ASK_EMAIL in visitor.says("(310) 555-0161")
+    assert ASK_TIME in visitor.says("no email")
+    assert "Thank you" in finish(visitor)
+    [lead] = leads_api.leads_for(visitor.sender_id)
+    assert lead["full_name"].startswith("Nguy\u1ec5n V\u0103n An")
+    assert (lead["utm_source"], lead["utm_campaign"]) == ("newsletter", "fall[31m")
+
+
 def test_happy_path_stores_a_complete_lead(visitor: Visitor, leads_api: LeadsApi) -> None:
     fill_until_contact(visitor)
     assert ASK_PHONE in visitor.says("Maria Lopez")

@@ -106,7 +106,7 @@ def scaled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scaled]:
         env={key: value for key, value in os.environ.items() if key != "MAKEFLAGS"},
         # Each address gets 300 s, polled every second; any answer below 500 counts (HAProxy
         # says 503 until a server behind it is up). Stopped as Ctrl-C stops it: SIGINT to the
-        # whole group (make, honcho and the servers), SIGKILL 30 s later.
+        # whole group (make and supervisord, which stops the servers), SIGKILL 30 s later.
         start_timeout=300,
         poll_every=1,
         request_timeout=2,

@@ -13,10 +13,16 @@ from contextlib import ExitStack
 import pytest
 
 from tests.databases import fresh_database
-from tests.processes import Services, actions_command, api_command, free_port, rasa_command
+from tests.processes import (
+    API_BIN,
+    Services,
+    actions_command,
+    api_command,
+    free_port,
+    rasa_command,
+)
 from tests.scaled.conversation import converse
 from tests.web.conftest import (
-    API_BIN,
     MODEL,
     ROOT,
     SERVICE_TOKEN,

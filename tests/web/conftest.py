@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,14 +20,15 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.processes import (
-    API_BIN,
     MODEL,
     Service,
     Services,
     actions_command,
     api_command,
     free_port,
+    prepare_leads_database,
     rasa_command,
+    stack_env,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,59 +121,14 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     data = tmp_path_factory.mktemp("web-stack")
     api_port, action_port, rasa_port = free_port(), free_port(), free_port()
     site, assistant = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{rasa_port}"
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "PYTHONWARNINGS": "ignore",
-        "DATABASE_URL": f"sqlite:///{data / 'leads.db'}",
-        "SECRET_KEY": "web-tests-secret-key-0123456789",
-        "LEADS_SERVICE_TOKEN": SERVICE_TOKEN,
-        "ASSISTANT_URL": assistant,
-        "CORS_ORIGINS": site,
-        "LEADS_API_URL": site,
-        "OUTBOX_DIR": str(data / "outbox"),
-        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
-        "RASA_TRACKER_DIALECT": "sqlite",
-        "RASA_TRACKER_DB": str(data / "tracker.db"),
-        "RASA_TRACKER_URL": "",
-        "RASA_LOCK_STORE": "in_memory",
-        "RASA_REDIS_HOST": "127.0.0.1",
-        "RASA_REDIS_PORT": "6379",
-        "RASA_REDIS_DB": "1",
-        "TRACKER_DB_URL": f"sqlite:///{data / 'tracker.db'}",
-        "RASA_CORS_ORIGINS": site,
-        "RASA_TELEMETRY_ENABLED": "false",
-        "SANIC_HOST": "127.0.0.1",
-    }
-    subprocess.run(
-        [str(API_BIN / "alembic"), "-c", "api/alembic.ini", "upgrade", "head"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
+    env = stack_env(data, api_port, action_port, rasa_port, SERVICE_TOKEN)
+    prepare_leads_database(
+        env,
+        [
+            (STAFF_EMAIL, STAFF_PASSWORD, "staff"),
+            (ADMIN_EMAIL, ADMIN_PASSWORD, "admin"),
+        ],
     )
-    for email, password, role in (
-        (STAFF_EMAIL, STAFF_PASSWORD, "staff"),
-        (ADMIN_EMAIL, ADMIN_PASSWORD, "admin"),
-    ):
-        subprocess.run(
-            [
-                str(API_BIN / "python"),
-                "-m",
-                "api.cli",
-                "staff-user",
-                "--email",
-                email,
-                "--password",
-                password,
-                "--role",
-                role,
-            ],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
     logs = (data / "logs").resolve()
     logs.mkdir()
     services = Services(

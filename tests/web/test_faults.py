@@ -1,13 +1,17 @@
 """Faults a visitor must not feel: the action server down, Rasa restarting in the middle of the
-form; and what must never happen: contact details in a log line."""
+form, Rasa down while the widget is open; and what must never happen: contact details in a log
+line."""
 
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import httpx
+from playwright.sync_api import Page
 
 from tests.web.conftest import Stack
+from tests.web.helpers import open_chat, say
 
 
 def test_action_server_down_gets_an_apology_with_the_clinic_phone(stack: Stack) -> None:
@@ -57,3 +61,23 @@ def test_no_phone_or_email_in_any_log_line(stack: Stack) -> None:
     for detail in ("555-0177", "5550177", "rowan.quill@example.org", "Quillfeather"):
         assert detail not in logs
     assert httpx.get(f"{stack.site}/health").status_code == 200
+
+
+def test_the_widget_says_when_the_assistant_is_down_and_goes_on_when_it_is_back(
+    stack: Stack, page: Page, screenshots: Path
+) -> None:
+    open_chat(page, stack.site)
+    assert "magnetic" in say(page, "what is tms")
+    stack.stop("rasa")
+    try:
+        # The socket drops with Rasa: the notice comes without the visitor typing anything.
+        notice = page.locator("#assistant-offline")
+        notice.wait_for(state="visible", timeout=15_000)
+        text = notice.inner_text()
+        assert "988" in text and "911" in text and "555-0142" in text
+        page.screenshot(path=str(screenshots / "assistant-offline.png"))
+    finally:
+        stack.start("rasa")
+    # socket.io reconnects on its own; the notice goes and the conversation goes on.
+    notice.wait_for(state="detached", timeout=60_000)
+    assert "Spravato" in say(page, "what is spravato")

@@ -8,6 +8,11 @@
  * adds what the widget lacks: labels for screen readers, a live region for new messages, and
  * links that open outside the chat. The conversation id is issued by the server and kept in
  * sessionStorage, so it survives a reload and navigation within the site and ends with the tab.
+ *
+ * When the assistant is unreachable (the socket disconnected or never connected) or does not
+ * answer a message within ANSWER_WAIT_MS, a notice says so with the clinic's phone and the crisis
+ * lines (its text is the tag's data-offline-text); socket.io reconnects on its own, messages
+ * typed meanwhile are sent then, and the notice goes when the assistant is back.
  */
 (function () {
   "use strict";
@@ -56,6 +61,41 @@
 
   // rasa-webchat renders itself into this element, appended to <body>.
   var ROOT_ID = "rasaWebchatPro";
+  var ANSWER_WAIT_MS = 10000;
+  var OFFLINE_ID = "assistant-offline";
+  var answerTimer = null;
+  var visitorMessages = 0;
+
+  function showOffline() {
+    if (document.getElementById(OFFLINE_ID)) { return; }
+    var note = document.createElement("div");
+    note.id = OFFLINE_ID;
+    note.className = "assistant-offline";
+    note.setAttribute("role", "alert");
+    note.textContent = data.offlineText ||
+      "The assistant is not answering right now. If you are in crisis, call or text 988, or call 911.";
+    document.body.appendChild(note);
+  }
+
+  function hideOffline() {
+    var note = document.getElementById(OFFLINE_ID);
+    if (note) { note.remove(); }
+  }
+
+  function answered() {
+    clearTimeout(answerTimer);
+    answerTimer = null;
+    hideOffline();
+  }
+
+  // A new visitor bubble starts the wait for an answer; any answer ends it.
+  function watchForAnswer(root) {
+    var count = root.querySelectorAll(".rw-client").length;
+    if (count > visitorMessages && answerTimer === null) {
+      answerTimer = setTimeout(showOffline, ANSWER_WAIT_MS);
+    }
+    visitorMessages = count;
+  }
 
   function start() {
     window.WebChat.default({
@@ -68,10 +108,19 @@
       showMessageDate: false,
       params: { storage: "session" },
       customData: {},
+      onSocketEvent: {
+        connect: hideOffline,
+        disconnect: showOffline,
+        connect_error: showOffline,
+        bot_uttered: answered,
+      },
     }, null);
     var observer = new MutationObserver(function () {
       var root = document.getElementById(ROOT_ID);
-      if (root) { label(root); }
+      if (root) {
+        label(root);
+        watchForAnswer(root);
+      }
     });
     observer.observe(document.body, { childList: true, subtree: true });
   }
