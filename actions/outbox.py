@@ -124,14 +124,18 @@ class Outbox:
             "Outbox lead %s not delivered (try %d): %s", path.stem, later.attempts, reason
         )
 
-    def retry_refused(self) -> int:
-        """Put the refused leads back in the queue (after the API or the lead was fixed)."""
+    def retry_refused(self) -> int | None:
+        """Put the refused leads back in the queue (after the API or the lead was fixed); None
+        when a deliverer holds the outbox (it may be setting a lead aside right now)."""
         moved = 0
         folder = self.folder / REFUSED
-        for path in sorted(folder.glob("*.json")) if folder.exists() else []:
-            path.replace(self.folder / path.name)
-            path.with_suffix(".reason").unlink(missing_ok=True)
-            moved += 1
+        with self._exclusive() as holding:
+            if not holding:
+                return None
+            for path in sorted(folder.glob("*.json")) if folder.exists() else []:
+                path.replace(self.folder / path.name)
+                path.with_suffix(".reason").unlink(missing_ok=True)
+                moved += 1
         return moved
 
     def _set_aside(self, path: Path, kind: str, reason: str) -> None:
@@ -217,7 +221,11 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(_watch(outbox, client, args.interval))
         return 0
     if args.command == "retry":
-        print(f"Outbox: {outbox.retry_refused()} refused leads queued again.")
+        moved = outbox.retry_refused()
+        if moved is None:
+            print("Outbox: a deliverer is running; try `make outbox-retry` again in a minute.")
+            return 1
+        print(f"Outbox: {moved} refused leads queued again.")
     report = asyncio.run(outbox.deliver(client, every=True))
     print(f"Outbox: {_describe(report)}")
     return 0 if report.waiting == 0 or report.busy else 1

@@ -83,6 +83,9 @@ async def test_a_lead_refused_even_without_the_refused_fields_is_set_aside_with_
     assert (tmp_path / "refused" / "lead-1.json").exists()
     reason = (tmp_path / "refused" / "lead-1.reason").read_text()
     assert "422" in reason and "full_name" in reason and "Jo" not in reason
+    with Outbox(tmp_path)._exclusive():  # a deliverer at work: nothing is moved under it
+        assert outbox.retry_refused() is None
+    assert (tmp_path / "refused" / "lead-1.reason").exists()
     assert outbox.retry_refused() == 1
     assert [p.name for p in outbox.pending()] == ["lead-1.json"]
 
