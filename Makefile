@@ -259,7 +259,7 @@ test: install train $(CHROMIUM)  ## Install what is needed and run every test
 	  && echo "Test stories: all passed (reports/test_stories/)" \
 	  || { tail -30 reports/test_stories.log; cat reports/test_stories/failed_test_stories.yml 2>/dev/null | head -60; \
 	       $(call fail,test stories,See reports/test_stories/failed_test_stories.yml.); }
-	$(call step,make run under supervisord: processes killed and restarted (tests/faults))
+	$(call step,make run under supervisord: processes killed and restarted; outbox deliverers (tests/faults))
 	@$(API_PY) -m pytest tests/faults || $(call fail,fault tests,See the failures above.)
 	$(call step,Website and chat widget in Chromium (tests/web; screenshots in reports/web/))
 	@$(API_PY) -m pytest tests/web || $(call fail,browser tests,See the failures above.)

@@ -1,0 +1,113 @@
+"""The outbox through real processes: two deliverers started together on 50 waiting leads (the
+watcher of `make run` and `make deliver-outbox`), and a file cut short, against a real API."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from clinic.outbox_files import Entry, write_atomically
+from tests.processes import (
+    BOT_BIN,
+    ROOT,
+    Service,
+    api_command,
+    free_port,
+    prepare_leads_database,
+    stack_env,
+)
+
+SERVICE_TOKEN = "outbox-tests-service-token-0123"
+STAFF = ("outbox@clinic.example", "outbox-tests-password-0123", "staff")
+
+
+@dataclass
+class Api:
+    site: str
+    env: dict[str, str]
+    outbox: Path
+
+    def leads(self) -> list[dict[str, object]]:
+        email, password, _ = STAFF
+        token = httpx.post(
+            f"{self.site}/api/auth/token", data={"username": email, "password": password}
+        ).json()["access_token"]
+        response = httpx.get(
+            f"{self.site}/api/leads?limit=200", headers={"Authorization": f"Bearer {token}"}
+        )
+        response.raise_for_status()
+        return list(response.json()["items"])
+
+
+@pytest.fixture
+def api(tmp_path: Path) -> Iterator[Api]:
+    port = free_port()
+    env = stack_env(tmp_path, port, free_port(), free_port(), SERVICE_TOKEN)
+    prepare_leads_database(env, [STAFF])
+    site = f"http://127.0.0.1:{port}"
+    with Service(
+        "api", api_command(port), ready=f"{site}/health", env=env, log=tmp_path / "api.log"
+    ):
+        yield Api(site, env, tmp_path / "outbox")
+
+
+def queue(outbox: Path, number: int) -> None:
+    """A lead of its own person (its own phone and email: no returning-visitor match)."""
+    lead = {
+        "conversation_id": f"conversation-{number}",
+        "full_name": "Lee Park",
+        "phone": f"(213) 555-{number:04d}",
+        "email": f"lee.{number}@example.org",
+        "zip_code": "90026",
+        "treatment_interest": "tms",
+        "contact_consent": True,
+    }
+    key = f"lead-{number:04d}"
+    write_atomically(outbox / f"{key}.json", Entry(key, lead, queued_at=time.time()).dumps())
+
+
+def deliverer(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [str(BOT_BIN / "python"), "-m", "actions.outbox", "deliver"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def test_two_deliverers_at_once_store_each_lead_once_and_both_exit_cleanly(api: Api) -> None:
+    for number in range(50):
+        queue(api.outbox, number)
+    first, second = deliverer(api.env), deliverer(api.env)
+    outputs = [process.communicate(timeout=120)[0].decode() for process in (first, second)]
+    assert [first.returncode, second.returncode] == [0, 0], outputs
+    leads = api.leads()
+    assert sorted(lead["conversation_id"] for lead in leads) == sorted(
+        f"conversation-{number}" for number in range(50)
+    )
+    assert list(api.outbox.glob("*.json")) == []
+    assert not (api.outbox / "quarantine").exists()
+
+
+def test_a_file_cut_short_is_quarantined_and_the_others_delivered(api: Api) -> None:
+    for number in range(3):
+        queue(api.outbox, number)
+    cut = api.outbox / "lead-0001.json"
+    cut.write_bytes(cut.read_bytes()[:40])  # a crash mid-write on a disk without fsync
+    process = deliverer(api.env)
+    output = process.communicate(timeout=120)[0].decode()
+    assert process.returncode == 0, output
+    assert sorted(lead["conversation_id"] for lead in api.leads()) == [
+        "conversation-0",
+        "conversation-2",
+    ]
+    assert (api.outbox / "quarantine" / "lead-0001.json").exists()
+    assert "unreadable" in (api.outbox / "quarantine" / "lead-0001.reason").read_text()
+    assert "Lee Park" not in output and "555" not in output
