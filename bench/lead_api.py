@@ -8,7 +8,6 @@ import asyncio
 import itertools
 import os
 import secrets
-import subprocess
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -16,8 +15,8 @@ from pathlib import Path
 import httpx
 from sqlalchemy import create_engine, text
 
-from bench.processes import ROOT, base_env, bench_service
-from tests.processes import API_BIN, Services, api_command, free_port
+from bench.processes import base_env, bench_service
+from tests.processes import Services, api_command, free_port, prepare_leads_database
 
 SERVICE_TOKEN = "bench-service-token-0123456789"
 STAFF = ("bench@clinic.example", "bench staff passphrase 0123")
@@ -72,29 +71,7 @@ def measure(database_url: str, logs: Path, seconds: float) -> dict[str, object]:
         LEADS_SERVICE_TOKEN=SERVICE_TOKEN,
         LEAD_RATE_LIMIT="1000000/minute",
     )
-    subprocess.run(
-        [str(API_BIN / "alembic"), "-c", "api/alembic.ini", "upgrade", "head"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    subprocess.run(
-        [
-            str(API_BIN / "python"),
-            "-m",
-            "api.cli",
-            "staff-user",
-            "--email",
-            STAFF[0],
-            "--password",
-            STAFF[1],
-        ],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    prepare_leads_database(env, [(STAFF[0], STAFF[1], "staff")])
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     processes = Services()

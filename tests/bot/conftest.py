@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
@@ -16,7 +15,14 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.processes import API_BIN, MODEL, Service, actions_command, api_command, free_port
+from tests.processes import (
+    MODEL,
+    Service,
+    actions_command,
+    api_command,
+    free_port,
+    prepare_leads_database,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICE_TOKEN = "conversation-tests-service-token"
@@ -89,29 +95,7 @@ def leads_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LeadsApi]:
         "SECRET_KEY": "conversation-tests-secret-key-0123456789",
         "LEADS_SERVICE_TOKEN": SERVICE_TOKEN,
     }
-    subprocess.run(
-        [str(API_BIN / "alembic"), "-c", "api/alembic.ini", "upgrade", "head"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    subprocess.run(
-        [
-            str(API_BIN / "python"),
-            "-m",
-            "api.cli",
-            "staff-user",
-            "--email",
-            STAFF_EMAIL,
-            "--password",
-            STAFF_PASSWORD,
-        ],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    prepare_leads_database(env, [(STAFF_EMAIL, STAFF_PASSWORD, "staff")])
     api = LeadsApi(url=f"http://127.0.0.1:{free_port()}", env=env)
     api.start()
     yield api

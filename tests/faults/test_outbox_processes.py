@@ -8,8 +8,8 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-import httpx
 import pytest
 
 from clinic.outbox_files import Entry, write_atomically
@@ -21,6 +21,7 @@ from tests.processes import (
     free_port,
     prepare_leads_database,
     stack_env,
+    staff_leads,
 )
 
 SERVICE_TOKEN = "outbox-tests-service-token-0123"
@@ -33,16 +34,8 @@ class Api:
     env: dict[str, str]
     outbox: Path
 
-    def leads(self) -> list[dict[str, object]]:
-        email, password, _ = STAFF
-        token = httpx.post(
-            f"{self.site}/api/auth/token", data={"username": email, "password": password}
-        ).json()["access_token"]
-        response = httpx.get(
-            f"{self.site}/api/leads?limit=200", headers={"Authorization": f"Bearer {token}"}
-        )
-        response.raise_for_status()
-        return list(response.json()["items"])
+    def leads(self) -> list[dict[str, Any]]:
+        return staff_leads(self.site, *STAFF[:2])
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from tests.processes import (
     free_port,
     prepare_leads_database,
     stack_env,
+    staff_leads,
 )
 
 SERVICE_TOKEN = "fault-tests-service-token-0123"
@@ -84,15 +85,8 @@ class Supervised:
         return "\n".join(m.get("text", "") for m in response.json())
 
     def leads_for(self, sender: str) -> list[dict[str, Any]]:
-        email, password, _ = STAFF
-        token = httpx.post(
-            f"{self.site}/api/auth/token", data={"username": email, "password": password}
-        ).json()["access_token"]
-        response = httpx.get(
-            f"{self.site}/api/leads?limit=200", headers={"Authorization": f"Bearer {token}"}
-        )
-        response.raise_for_status()
-        return [lead for lead in response.json()["items"] if lead["conversation_id"] == sender]
+        leads = staff_leads(self.site, *STAFF[:2])
+        return [lead for lead in leads if lead["conversation_id"] == sender]
 
 
 @pytest.fixture(scope="module")

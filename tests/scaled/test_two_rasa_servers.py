@@ -5,7 +5,6 @@ keeps its state and ends in a stored lead. Run by `make test-production` (.ci/ru
 from __future__ import annotations
 
 import os
-import subprocess
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -14,11 +13,11 @@ import pytest
 
 from tests.databases import fresh_database
 from tests.processes import (
-    API_BIN,
     Services,
     actions_command,
     api_command,
     free_port,
+    prepare_leads_database,
     rasa_command,
 )
 from tests.scaled.conversation import converse
@@ -67,29 +66,7 @@ def scaled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "TRACKER_DB_URL": tracker_url,
         "RASA_TELEMETRY_ENABLED": "false",
     }
-    subprocess.run(
-        [str(API_BIN / "alembic"), "-c", "api/alembic.ini", "upgrade", "head"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    subprocess.run(
-        [
-            str(API_BIN / "python"),
-            "-m",
-            "api.cli",
-            "staff-user",
-            "--email",
-            STAFF_EMAIL,
-            "--password",
-            STAFF_PASSWORD,
-        ],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    prepare_leads_database(env, [(STAFF_EMAIL, STAFF_PASSWORD, "staff")])
     logs = data / "logs"
     logs.mkdir()
     servers = [f"http://127.0.0.1:{port}" for port in (rasa_a, rasa_b)]

@@ -29,6 +29,7 @@ from tests.processes import (
     prepare_leads_database,
     rasa_command,
     stack_env,
+    staff_leads,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,16 +83,7 @@ class Stack:
         return "\n".join(m.get("text", "") for m in response.json())
 
     def leads(self) -> list[dict[str, Any]]:
-        token = httpx.post(
-            f"{self.site}/api/auth/token",
-            data={"username": STAFF_EMAIL, "password": STAFF_PASSWORD},
-        ).json()
-        response = httpx.get(
-            f"{self.site}/api/leads?limit=200",
-            headers={"Authorization": f"Bearer {token['access_token']}"},
-        )
-        response.raise_for_status()
-        return response.json()["items"]
+        return staff_leads(self.site, STAFF_EMAIL, STAFF_PASSWORD)
 
 
 def stack_service(
