@@ -36,11 +36,17 @@ class LeadDeliveryError(Exception):
     `refused` names the fields the API refused and why (never their values)."""
 
     def __init__(
-        self, message: str, status: int | None = None, refused: dict[str, str] | None = None
+        self,
+        message: str,
+        status: int | None = None,
+        refused: dict[str, str] | None = None,
+        no_receipt: bool = False,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.refused = refused or {}
+        # A success answer that is not the API's: something else answers at LEADS_API_URL.
+        self.no_receipt = no_receipt
 
     @property
     def retryable(self) -> bool:
@@ -49,7 +55,7 @@ class LeadDeliveryError(Exception):
 
     @property
     def needs_a_person(self) -> bool:
-        return self.status in NEEDS_A_PERSON
+        return self.status in NEEDS_A_PERSON or self.no_receipt
 
 
 def refused_fields(response: httpx.Response) -> dict[str, str]:
@@ -126,9 +132,17 @@ class LeadsClient:
 
 
 def _answer(response: httpx.Response) -> dict[str, Any]:
-    """The stored lead as the API describes it; a 2xx means stored, whatever its body."""
+    """The stored lead as the API describes it. A success without the lead's id is no receipt
+    (a proxy's or a web server's page at a wrong URL): the lead is kept and sent again under the
+    same key, which the API stores once."""
     try:
         body = response.json()
     except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
+        body = None
+    if not isinstance(body, dict) or not body.get("id"):
+        raise LeadDeliveryError(
+            f"Leads API answered HTTP {response.status_code} without a lead receipt",
+            status=response.status_code,
+            no_receipt=True,
+        )
+    return body

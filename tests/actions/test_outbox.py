@@ -166,11 +166,27 @@ async def test_an_unreadable_file_is_quarantined_and_the_rest_delivered(
 
 
 @pytest.mark.asyncio
-async def test_a_success_without_a_json_body_counts_as_delivered(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "answer",
+    [
+        httpx.Response(200, text="<html>Welcome to our site</html>"),
+        httpx.Response(201, json=["not", "a", "lead"]),
+        httpx.Response(204),
+    ],
+)
+async def test_a_success_without_a_lead_receipt_keeps_the_lead_for_a_person(
+    tmp_path: Path, answer: httpx.Response
+) -> None:
+    """A wrong LEADS_API_URL whose server answers 200 must not swallow leads."""
     outbox = Outbox(tmp_path)
     outbox.put("lead-1", {"n": 1})
-    transport = httpx.MockTransport(lambda request: httpx.Response(201, text="<html>ok</html>"))
+    transport = httpx.MockTransport(lambda request: answer)
     report = await outbox.deliver(LeadsClient(SETTINGS, transport=transport))
+    assert (report.delivered, report.waiting) == (0, 1)
+    status = outbox_status(tmp_path)
+    assert status.needs_a_person == 1
+    assert "without a lead receipt" in str(Entry.read(tmp_path / "lead-1.json").last_error)
+    report = await outbox.deliver(_client([201], []), every=True)
     assert (report.delivered, report.waiting) == (1, 0)
 
 

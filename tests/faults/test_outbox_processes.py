@@ -1,5 +1,6 @@
 """The outbox through real processes: two deliverers started together on 50 waiting leads (the
-watcher of `make run` and `make deliver-outbox`), and a file cut short, against a real API."""
+watcher of `make run` and `make deliver-outbox`), a file cut short, and the service token rotated
+while leads wait, against a real API."""
 
 from __future__ import annotations
 
@@ -38,16 +39,19 @@ class Api:
         return staff_leads(self.site, *STAFF[:2])
 
 
+def serve_api(env: dict[str, str], log: Path) -> Service:
+    port = int(env["LEADS_API_URL"].rsplit(":", 1)[1])
+    return Service(
+        "api", api_command(port), ready=f"{env['LEADS_API_URL']}/health", env=env, log=log
+    )
+
+
 @pytest.fixture
 def api(tmp_path: Path) -> Iterator[Api]:
-    port = free_port()
-    env = stack_env(tmp_path, port, free_port(), free_port(), SERVICE_TOKEN)
+    env = stack_env(tmp_path, free_port(), free_port(), free_port(), SERVICE_TOKEN)
     prepare_leads_database(env, [STAFF])
-    site = f"http://127.0.0.1:{port}"
-    with Service(
-        "api", api_command(port), ready=f"{site}/health", env=env, log=tmp_path / "api.log"
-    ):
-        yield Api(site, env, tmp_path / "outbox")
+    with serve_api(env, tmp_path / "api.log"):
+        yield Api(env["LEADS_API_URL"], env, tmp_path / "outbox")
 
 
 def queue(outbox: Path, number: int) -> None:
@@ -104,3 +108,36 @@ def test_a_file_cut_short_is_quarantined_and_the_others_delivered(api: Api) -> N
     assert (api.outbox / "quarantine" / "lead-0001.json").exists()
     assert "unreadable" in (api.outbox / "quarantine" / "lead-0001.reason").read_text()
     assert "Lee Park" not in output and "555" not in output
+
+
+def test_leads_waiting_through_a_token_rotation_are_kept_then_delivered(tmp_path: Path) -> None:
+    """docs/deployment.md's rotation, done in the wrong order first: the API restarted with only
+    the new token refuses the outbox's old one (401) and the leads wait; with the old token as
+    LEADS_SERVICE_TOKEN_PREVIOUS they are delivered, and the outbox on the new token works."""
+    old = stack_env(tmp_path, free_port(), free_port(), free_port(), SERVICE_TOKEN)
+    prepare_leads_database(old, [STAFF])
+    site, outbox = old["LEADS_API_URL"], tmp_path / "outbox"
+    for number in range(3):
+        queue(outbox, number)
+    new = {**old, "LEADS_SERVICE_TOKEN": "outbox-tests-rotated-token-4567"}
+    with serve_api(new, tmp_path / "api-new-only.log"):
+        process = deliverer(old)
+        output = process.communicate(timeout=120)[0].decode()
+        assert process.returncode == 1, output  # leads still waiting
+        assert "HTTP 401" in output
+        assert staff_leads(site, *STAFF[:2]) == []
+    assert len(list(outbox.glob("*.json"))) == 3
+    assert not (outbox / "refused").exists() and not (outbox / "quarantine").exists()
+    queue(outbox, 3)  # queued by an action server still on the old token
+    rotating = {**new, "LEADS_SERVICE_TOKEN_PREVIOUS": SERVICE_TOKEN}
+    with serve_api(rotating, tmp_path / "api-rotating.log"):
+        process = deliverer(old)
+        output = process.communicate(timeout=120)[0].decode()
+        assert process.returncode == 0, output
+        queue(outbox, 4)  # and one by an action server already on the new token
+        process = deliverer(new)
+        output = process.communicate(timeout=120)[0].decode()
+        assert process.returncode == 0, output
+        stored = sorted(lead["conversation_id"] for lead in staff_leads(site, *STAFF[:2]))
+    assert stored == [f"conversation-{number}" for number in range(5)]
+    assert list(outbox.glob("*.json")) == []
