@@ -193,6 +193,10 @@ staff-user: migrate  ## Create a staff account or reset its password: make staff
 purge-leads: migrate  ## Delete leads and conversations older than DAYS (default RETENTION_DAYS)
 	@$(API_PY) -m api.cli purge $(if $(DAYS),--days "$(DAYS)")
 
+.PHONY: erase-abandoned
+erase-abandoned: .env $(API_STAMP)  ## Erase unsent lead forms idle ABANDONED_FORM_HOURS from the conversation store, once
+	@$(API_PY) -m api.cli erase-abandoned
+
 .PHONY: deliver-outbox outbox-status outbox-retry
 deliver-outbox: install  ## Deliver every lead waiting in the outbox now, whatever its wait
 	@$(BOT_PY) -m actions.outbox deliver

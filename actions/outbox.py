@@ -32,6 +32,7 @@ from typing import Any
 from actions.delivery import deliver
 from actions.leads_client import LeadDeliveryError, LeadsClient
 from actions.settings import ActionSettings
+from clinic import log_guard
 from clinic.outbox_files import (
     BACKOFF_CAP_SECONDS,
     QUARANTINE,
@@ -207,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         "--interval", type=float, default=30.0, help="seconds between rounds (watch)"
     )
     args = parser.parse_args(argv)
+    log_guard.install()
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s - %(message)s"
     )

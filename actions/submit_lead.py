@@ -24,6 +24,7 @@ from clinic.log_safety import conversation_ref
 from clinic.places import Place, place_for_city, place_for_zip
 from clinic.profile import load_profile
 from clinic.triage import is_qualified, service_area, suggested_consult
+from clinic.unsent_details import unsent_details_since
 
 logger = logging.getLogger(__name__)
 
@@ -135,22 +136,10 @@ def clear_form_slots() -> list[EventType]:
     return [SlotSet(name, None) for name in FORM_SLOTS] + [SlotSet("requested_slot", None)]
 
 
-def _form_trigger_time(tracker: Tracker) -> float | None:
-    """When the visitor sent the message that started the form (it may hold details too)."""
-    started = _form_started_at(tracker)
-    if started is None:
-        return None
-    before = [
-        e
-        for e in tracker.events
-        if e.get("event") == "user" and (e.get("timestamp") or 0) <= started
-    ]
-    return before[-1].get("timestamp") if before else started
-
-
 def erase_form_details(tracker: Tracker) -> list[EventType]:
-    """Clear the form and have the conversation store erase what was said since it began."""
-    since = _form_trigger_time(tracker)
+    """Clear the form and have the conversation store erase what was said since the unsent
+    form instance began (clinic.unsent_details), before a crisis that paused it included."""
+    since = unsent_details_since(tracker.events)
     erase = [SlotSet("erase_details_since", since)] if since is not None else []
     return clear_form_slots() + erase
 
@@ -239,5 +228,8 @@ class ActionCancelLead(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if unsent_details_since(tracker.events) is None:  # nothing was asked or given
+            dispatcher.utter_message(response="utter_anything_else")
+            return []
         dispatcher.utter_message(response="utter_lead_cancelled")
         return erase_form_details(tracker)

@@ -3,14 +3,17 @@
 python -m api.cli staff-user --email ... --password ... [--role admin]
 python -m api.cli purge [--days N]
 python -m api.cli notify [--watch] [--interval SECONDS]
+python -m api.cli erase-abandoned [--hours N] [--watch] [--interval SECONDS]
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
+from datetime import datetime, timedelta, timezone
 
 from api.core.config import get_settings
 from api.core.db import get_session
@@ -18,6 +21,8 @@ from api.models import StaffRole
 from api.store.leads import purge_older_than
 from api.store.notify import send_due_notifications
 from api.store.staff import upsert_staff_user
+from clinic import log_guard
+from clinic.rasa_store import erase_abandoned_forms, tracker_url
 
 MIN_PASSWORD_LENGTH = 12
 NEW_ALERT_SECONDS = 30.0
@@ -25,6 +30,10 @@ logger = logging.getLogger(__name__)
 
 
 def main(argv: list[str] | None = None) -> int:
+    log_guard.install()
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s - %(message)s"
+    )
     parser = argparse.ArgumentParser(prog="api.cli")
     commands = parser.add_subparsers(dest="command", required=True)
     staff = commands.add_parser("staff-user", help="create a staff account or reset its password")
@@ -46,7 +55,21 @@ def main(argv: list[str] | None = None) -> int:
     notify = commands.add_parser("notify", help="send urgent-lead alerts that are due")
     notify.add_argument("--watch", action="store_true", help="keep sending, every --interval")
     notify.add_argument("--interval", type=float, default=30.0, help="seconds between rounds")
+    erase = commands.add_parser(
+        "erase-abandoned",
+        help="erase the details of lead forms left unsent (from the store Rasa writes)",
+    )
+    erase.add_argument(
+        "--hours",
+        type=float,
+        default=float(os.environ.get("ABANDONED_FORM_HOURS") or 24),
+        help="idle this long, a form is abandoned (default: ABANDONED_FORM_HOURS or 24)",
+    )
+    erase.add_argument("--watch", action="store_true", help="keep sweeping, every --interval")
+    erase.add_argument("--interval", type=float, default=600.0, help="seconds between sweeps")
     args = parser.parse_args(argv)
+    if args.command == "erase-abandoned":
+        return _erase_abandoned(args.hours, args.watch, max(args.interval, 1.0))
     if args.command == "purge":
         return _purge(args.days)
     if args.command == "notify":
@@ -106,6 +129,27 @@ def _notify(watch: bool, interval: float) -> int:
                 return 1
         finally:
             session.close()
+        if not watch:
+            return 0
+        time.sleep(interval)
+
+
+def _erase_abandoned(hours: float, watch: bool, interval: float) -> int:
+    """Erase unsent form details idle for `hours`, from the store Rasa itself is configured with
+    (no API secret needed); with --watch, every `interval` seconds, surviving a failed sweep."""
+    if hours <= 0:
+        print("error: --hours must be more than 0.", file=sys.stderr)
+        return 2
+    while True:
+        try:
+            idle_before = datetime.now(timezone.utc) - timedelta(hours=hours)
+            erased = erase_abandoned_forms(tracker_url(), idle_before)
+            if erased or not watch:
+                logger.info("Conversations whose unsent form details were erased: %d", erased)
+        except Exception as exc:  # noqa: BLE001 - the store away: the next sweep tries again
+            logger.error("Abandoned forms not swept this round: %s", type(exc).__name__)
+            if not watch:
+                return 1
         if not watch:
             return 0
         time.sleep(interval)

@@ -15,6 +15,7 @@ from api.core import openapi
 from api.core.config import Settings, get_settings
 from api.core.rate_limit import RateLimit
 from api.routes import auth, health, leads, site, staff, stats
+from clinic import log_guard
 
 # What an HTTP middleware is given to pass the request on.
 CallNext = Callable[[Request], Awaitable[Response]]
@@ -26,6 +27,7 @@ STAFF_CSP = (
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
+    log_guard.install()  # before the first request: uvicorn's and SQLAlchemy's records too
     settings = settings or get_settings()
     app = FastAPI(title="Clinic leads API", version="0.1.0")
     app.state.lead_rate_limit = RateLimit(settings.lead_rate_limit, settings.rate_limit_storage_url)

@@ -9,7 +9,8 @@ subclasses keep Rasa's channels (same names, so the URLs stay /socket.io and
   from RASA_CORS_ORIGINS); requests without an Origin (servers, curl) are not from a page;
 - issue socket.io conversation ids themselves: a client may only resume an id of the shape the
   server issues (a random UUID), so an id can never be chosen or derived from something guessable;
-- never leave a visitor in silence (NeverSilent below).
+- never leave a visitor in silence (NeverSilent below), and give the model only characters a
+  person can type (clinic.clean_text.visible_text).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from bot import action_response_check
+from clinic.clean_text import visible_text
 from clinic.log_safety import conversation_ref
 
 logger = logging.getLogger(__name__)
@@ -68,6 +70,10 @@ class NeverSilent:
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Callable[[UserMessage], Awaitable[None]]:
         async def guarded(message: UserMessage) -> None:
+            if isinstance(message.text, str):
+                # A lone surrogate (bad bytes a client escaped into JSON) makes spaCy's tokenizer
+                # raise, and control or invisible characters are nothing the visitor meant.
+                message.text = visible_text(message.text)
             channel = message.output_channel
             replies = 0
             send_response = channel.send_response

@@ -9,6 +9,8 @@ dropped, and the form's slot values become null). Configured in endpoints.yml.
 
 from __future__ import annotations
 
+from typing import Any
+
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -19,6 +21,12 @@ ERASE_SLOT = "erase_details_since"
 
 
 class RedactingSQLTrackerStore(SQLTrackerStore):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Rasa's engine: a failed write's error would carry the events (visitor's words) as
+        # bound parameters into the log.
+        self.engine.hide_parameters = True
+
     async def save(self, tracker: DialogueStateTracker) -> None:
         with self.session_scope() as session:
             new_events = list(self._additional_events(session, tracker))

@@ -28,6 +28,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from itertools import groupby
 from pathlib import Path
 from typing import Any, TypeAlias
 from urllib.parse import urlsplit
@@ -38,6 +39,7 @@ from sqlalchemy.engine.url import URL, make_url
 from sqlalchemy.exc import NoSuchModuleError
 
 from clinic.lead import FORM_SLOTS
+from clinic.unsent_details import unsent_details_since
 
 ROOT = Path(__file__).resolve().parents[1]
 # Where Rasa keeps conversations when nothing else is configured (.env.example).
@@ -117,12 +119,15 @@ def _driver_works(driver: str) -> bool:
 
 
 def make_store_engine(url: str | URL) -> Engine:
-    """An engine on the store, with the PostgreSQL schema Rasa uses (POSTGRESQL_SCHEMA)."""
+    """An engine on the store, with the PostgreSQL schema Rasa uses (POSTGRESQL_SCHEMA); its
+    errors never carry the stored messages they were writing (hide_parameters)."""
     fitted = with_available_driver(url)
     schema = os.environ.get("POSTGRESQL_SCHEMA")
     if schema and make_url(fitted).get_backend_name() in _POSTGRES_BACKENDS:
-        return create_engine(fitted, connect_args={"options": f"-csearch_path={schema}"})
-    return create_engine(fitted)
+        return create_engine(
+            fitted, connect_args={"options": f"-csearch_path={schema}"}, hide_parameters=True
+        )
+    return create_engine(fitted, hide_parameters=True)
 
 
 def _missing_sqlite_file(url: str | URL) -> bool:
@@ -268,7 +273,7 @@ def redact_event(type_name: str, data: dict[str, Any]) -> dict[str, Any]:
 
 def erase_details(store: Store, sender_id: str, since: float) -> int:
     """Redact one conversation's stored events from `since` (epoch seconds) on, in one
-    transaction. Returns how many events were rewritten."""
+    transaction. Returns how many events changed (none when they were redacted before)."""
     with _events(store, write=True) as connection:
         if connection is None:
             return 0
@@ -280,7 +285,38 @@ def erase_details(store: Store, sender_id: str, since: float) -> int:
             {"sender": sender_id, "since": since},
         ).all()
         update = text("UPDATE events SET data = :data WHERE id = :id")
+        changed = 0
         for event_id, type_name, data in rows:
-            redacted = json.dumps(redact_event(type_name, json.loads(data)))
-            connection.execute(update, {"id": event_id, "data": redacted})
-        return len(rows)
+            event = json.loads(data)
+            redacted = redact_event(type_name, json.loads(data))
+            if redacted != event:
+                connection.execute(update, {"id": event_id, "data": json.dumps(redacted)})
+                changed += 1
+        return changed
+
+
+def erase_abandoned_forms(store: Store, idle_before: datetime) -> int:
+    """Erase the unsent form details (clinic.unsent_details) of every conversation with nothing
+    new since `idle_before`. Returns how many conversations had something erased."""
+    cutoff = idle_before.timestamp()
+    abandoned: list[tuple[str, float]] = []
+    with _events(store) as connection:
+        if connection is None:
+            return 0
+        idle = (
+            text(
+                "SELECT sender_id, type_name, timestamp, data FROM events WHERE sender_id IN "
+                "(SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cutoff)"
+                " ORDER BY sender_id, id"
+            ),
+            {"cutoff": cutoff},
+        )
+        for sender_id, rows in groupby(connection.execute(*idle), key=lambda row: row[0]):
+            since = unsent_details_since(
+                {**json.loads(data), "event": type_name, "timestamp": timestamp}
+                for _, type_name, timestamp, data in rows
+            )
+            if since is not None:
+                abandoned.append((sender_id, since))
+    # Written after the read: SQLite allows one writer, and the read holds a connection.
+    return sum(erase_details(store, sender_id, since) > 0 for sender_id, since in abandoned)

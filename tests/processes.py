@@ -55,13 +55,15 @@ def api_command(port: int, *options: str) -> list[str]:
 
 def actions_command(port: int, python: str = str(BOT_BIN / "python")) -> list[str]:
     """The action server as deploy/supervisord.conf starts it, on `port`."""
-    return [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+    return [python, "-m", "actions.serve", "--actions", "actions", "--port", str(port)]
 
 
 def rasa_command(port: int, *options: str) -> list[str]:
     """Rasa serving the trained model as deploy/supervisord.conf starts it, on 127.0.0.1:`port`."""
     return [
-        str(BOT_BIN / "rasa"),
+        str(BOT_BIN / "python"),
+        "-m",
+        "bot.serve",
         "run",
         "--model",
         str(MODEL),

@@ -25,6 +25,7 @@ from actions.submit_lead import (
     lead_payload,
 )
 from clinic.lead import DECLINED, LEAD_FIELDS
+from clinic.outbox_files import outbox_status
 from tests.actions.conftest import TrackerFactory, responses
 
 CONTRACT_422 = Path(__file__).resolve().parents[1] / "contracts" / "lead_refused_422.json"
@@ -237,6 +238,19 @@ async def test_a_stalling_api_gets_the_lead_queued_within_the_budget(
 
 
 @pytest.mark.asyncio
+async def test_a_success_that_is_not_the_apis_keeps_the_lead_for_a_person(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, tmp_path: Path
+) -> None:
+    """LEADS_API_URL pointing at the website: 200 and a page, no lead stored anywhere."""
+    outbox = Outbox(tmp_path)
+    page = httpx.MockTransport(lambda request: httpx.Response(200, text="<html>Home</html>"))
+    action = ActionSubmitLead(LeadsClient(SETTINGS, transport=page), outbox)
+    await action.run(dispatcher, make_tracker(slots=FORM_SLOTS, events=FORM_EVENTS), DOMAIN)
+    assert responses(dispatcher) == ["utter_lead_queued"]
+    assert outbox_status(tmp_path).needs_a_person == 1
+
+
+@pytest.mark.asyncio
 async def test_a_cancelled_delivery_keeps_the_lead(
     make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, tmp_path: Path
 ) -> None:
@@ -395,6 +409,43 @@ async def test_cancel_clears_every_detail(
     erase = [event for event in events if event["name"] == "erase_details_since"]
     assert [event["value"] for event in erase] == [1700000000.1]
     assert all(event["value"] is None for event in events if event["name"] != "erase_details_since")
+
+
+@pytest.mark.asyncio
+async def test_stop_after_a_crisis_paused_and_resumed_the_form_erases_from_its_first_start(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    started = [
+        {"event": "user", "text": "book me in", "timestamp": 1700000000.1},
+        *FORM_EVENTS,
+        {"event": "slot", "name": "phone", "value": "3105550111", "timestamp": 1700000001.0},
+        {"event": "user", "text": "(crisis)", "timestamp": 1700000002.0},
+        {"event": "active_loop", "name": None, "timestamp": 1700000002.1},
+    ]
+    for events in (
+        started,  # paused: "stop" with no form running
+        [
+            *started,
+            {"event": "user", "text": "go on", "timestamp": 1700000003.0},
+            {"event": "active_loop", "name": "lead_form", "timestamp": 1700000003.1},
+        ],
+    ):
+        dispatcher.messages.clear()
+        erased = await ActionCancelLead().run(
+            dispatcher, make_tracker(slots=FORM_SLOTS, events=events), {}
+        )
+        assert responses(dispatcher) == ["utter_lead_cancelled"]
+        since = [event["value"] for event in erased if event["name"] == "erase_details_since"]
+        assert since == [1700000000.1]
+
+
+@pytest.mark.asyncio
+async def test_stop_with_no_details_held_erases_nothing_and_asks_what_else(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    events = [{"event": "user", "text": "what does tms cost", "timestamp": 1700000000.1}]
+    assert await ActionCancelLead().run(dispatcher, make_tracker(events=events), {}) == []
+    assert responses(dispatcher) == ["utter_anything_else"]
 
 
 @pytest.mark.asyncio

@@ -56,3 +56,17 @@ async def test_a_failing_turn_is_logged_without_the_visitors_words(
         )
     assert "A turn failed in conversation " + conversation_ref("conversation-7") in caplog.text
     assert "310-555-0144" not in caplog.text and "Noor" not in caplog.text
+
+
+@pytest.mark.asyncio
+async def test_the_model_gets_only_characters_a_person_can_type() -> None:
+    seen: list[str] = []
+
+    async def dialogue(message: UserMessage) -> None:
+        seen.append(message.text or "")
+        await message.output_channel.send_text_with_buttons(message.sender_id, "ok", [])
+
+    guarded = SiteRestInput([])._guard(dialogue)
+    for text in ("Santa Monica\ud83d", "José\x00 \u202e王芳\u200b", "two\nlines\tand tab\x1b[2J"):
+        await guarded(UserMessage(text, CollectingOutputChannel(), "conversation-8"))
+    assert seen == ["Santa Monica", "José 王芳", "two\nlines\tand tab[2J"]

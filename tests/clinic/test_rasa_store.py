@@ -27,6 +27,7 @@ from clinic.rasa_store import (
     REMOVED,
     Turn,
     delete_before,
+    erase_abandoned_forms,
     erase_details,
     faq_topics,
     make_store_engine,
@@ -309,7 +310,8 @@ def test_delete_before_removes_only_older_events(store: str) -> None:
 
 
 def test_erase_redacts_one_conversation_from_a_time_on(store: str) -> None:
-    assert erase_details(store, "visitor-a", NOW + 5) == 4
+    assert erase_details(store, "visitor-a", NOW + 5) == 3  # requested_slot is bookkeeping
+    assert erase_details(store, "visitor-a", NOW + 5) == 0  # nothing left to change
     events = rows(store)
     a = [(kind, data) for sender, kind, data in events if sender == "visitor-a"]
     texts = [data["text"] for kind, data in a if kind in ("user", "bot")]
@@ -346,6 +348,38 @@ def test_erase_through_an_engine_the_caller_owns_leaves_it_open(store: str) -> N
         REMOVED,
         REMOVED,
     ]
+
+
+def test_an_abandoned_form_is_erased_once_idle_and_a_sent_lead_is_kept(store: str) -> None:
+    engine = make_store_engine(store)
+    write(
+        engine,
+        "visitor-sent",
+        [
+            user("book a consultation, I'm Ana Ruiz", NOW + 20, "request_consultation"),
+            ("active_loop", NOW + 21, None, None, {"event": "active_loop", "name": "lead_form"}),
+            slot("full_name", "Ana Ruiz", NOW + 22),
+            action("action_submit_lead", NOW + 23),
+            slot("full_name", None, NOW + 23),
+            action("action_listen", NOW + 24),
+        ],
+    )
+    engine.dispose()
+    last_of_a = datetime.fromtimestamp(NOW + 7, timezone.utc)
+    assert erase_abandoned_forms(store, last_of_a) == 0  # visitor-a: not idle before its last event
+    assert "Jo Smith" in json.dumps(rows(store))
+    a_day_later = datetime.fromtimestamp(NOW + 86400, timezone.utc)
+    assert erase_abandoned_forms(store, a_day_later) == 1
+    events = rows(store)
+    assert "Jo Smith" not in json.dumps(events) and "310-555-0123" not in json.dumps(events)
+    of_a = [data for sender, kind, data in events if sender == "visitor-a" and "text" in data]
+    assert [data["text"] for data in of_a][-3:] == [
+        "Ketamine costs ...",
+        REMOVED,
+        REMOVED,
+    ]
+    assert "Ana Ruiz" in json.dumps(events)  # a lead's conversation stays for the staff
+    assert erase_abandoned_forms(store, a_day_later) == 0  # nothing left: nothing rewritten
 
 
 def test_redaction_rule_per_event_type() -> None:

@@ -1,131 +1,22 @@
 """`make run` under supervisord (deploy/supervisord.conf): each process killed with SIGKILL comes
 back while the others keep serving, and a visitor in the middle of the form loses nothing.
 
-One supervisord runs the real configuration with its own ports, socket and data. Processes are
-killed by the pid supervisord reports, as an operator's `kill -9` or the OOM killer would.
+The stack is tests/faults/conftest.py's. Processes are killed by the pid supervisord reports, as
+an operator's `kill -9` or the OOM killer would.
 """
 
 from __future__ import annotations
 
 import os
-import signal
 import time
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
 from api.core.deliveries import delivery_health, process_states, supervisor_proxy
-from tests.processes import (
-    API_BIN,
-    MODEL,
-    ROOT,
-    Service,
-    free_port,
-    prepare_leads_database,
-    stack_env,
-    staff_leads,
-)
-
-SERVICE_TOKEN = "fault-tests-service-token-0123"
-STAFF = ("faults@clinic.example", "fault-tests-password-0123", "staff")
-# Loading the model takes Rasa minutes on a loaded two-core machine.
-BACK_WITHIN_SECONDS = 300.0
-
-
-@dataclass
-class Supervised:
-    supervisor: Service
-    url: str  # supervisord's, as its children see it
-    health: dict[str, str]  # process: a URL that answers 200 while it serves
-    site: str
-    assistant: str
-    outbox: Path
-
-    def state(self, name: str) -> tuple[str, int]:
-        info = supervisor_proxy(self.url).supervisor.getProcessInfo(name)
-        return str(info["statename"]), int(info["pid"])
-
-    def serving(self, name: str) -> bool:
-        state, _ = self.state(name)
-        if name not in self.health:  # the outbox serves nothing: running is all it shows
-            return state == "RUNNING"
-        # Rasa counts as STARTING for its first 60 s (deploy/supervisord.conf) while it serves.
-        if state not in ("STARTING", "RUNNING"):
-            return False
-        try:
-            return httpx.get(self.health[name], timeout=2).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    def kill(self, name: str) -> int:
-        _, pid = self.state(name)
-        os.kill(pid, signal.SIGKILL)
-        return pid
-
-    def wait_back(self, name: str, old_pid: int) -> None:
-        deadline = time.monotonic() + BACK_WITHIN_SECONDS
-        while time.monotonic() < deadline:
-            if self.state(name)[1] not in (0, old_pid) and self.serving(name):
-                return
-            time.sleep(1)
-        pytest.fail(f"{name} did not come back within {BACK_WITHIN_SECONDS:.0f} s")
-
-    def chat(self, sender: str, text: str) -> str:
-        response = httpx.post(
-            f"{self.assistant}/webhooks/rest/webhook",
-            json={"sender": sender, "message": text},
-            timeout=60,
-        )
-        response.raise_for_status()
-        return "\n".join(m.get("text", "") for m in response.json())
-
-    def leads_for(self, sender: str) -> list[dict[str, Any]]:
-        leads = staff_leads(self.site, *STAFF[:2])
-        return [lead for lead in leads if lead["conversation_id"] == sender]
-
-
-@pytest.fixture(scope="module")
-def supervised(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Supervised]:
-    if not MODEL.exists():
-        pytest.fail(f"{MODEL} is missing: run `make train` first (make test does it).")
-    data = tmp_path_factory.mktemp("supervised")
-    api_port, action_port, rasa_port = free_port(), free_port(), free_port()
-    env = stack_env(data, api_port, action_port, rasa_port, SERVICE_TOKEN)
-    socket = data / "s.sock"
-    env.update(
-        API_HOST="127.0.0.1",
-        API_PORT=str(api_port),
-        ACTION_SERVER_HOST="127.0.0.1",
-        ACTION_SERVER_PORT=str(action_port),
-        RASA_HOST="127.0.0.1",
-        RASA_PORT=str(rasa_port),
-        OUTBOX_INTERVAL_SECONDS="2",
-        SUPERVISOR_SOCKET=str(socket),
-    )
-    prepare_leads_database(env, [STAFF])
-    site, assistant = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{rasa_port}"
-    health = {
-        "api": f"{site}/health",
-        "actions": f"http://127.0.0.1:{action_port}/health",
-        "rasa": f"{assistant}/webhooks/rest/",
-    }
-    supervisor = Service(
-        "supervisord",
-        [str(API_BIN / "supervisord"), "-c", str(ROOT / "deploy" / "supervisord.conf")],
-        ready=list(health.values()),
-        env=env,
-        log=data / "supervisord.log",
-        start_timeout=BACK_WITHIN_SECONDS,
-        own_group=True,
-        stop_timeout=30,
-    )
-    with supervisor:
-        yield Supervised(supervisor, f"unix://{socket}", health, site, assistant, data / "outbox")
+from tests.faults.conftest import Supervised
 
 
 def start_form(supervised: Supervised) -> str:
@@ -144,10 +35,58 @@ def to_summary(supervised: Supervised, sender: str, phone: str) -> None:
 
 def test_every_process_runs_supervised(supervised: Supervised) -> None:
     states = process_states(supervised.url) or {}
-    assert sorted(states) == ["actions", "api", "notifier", "outbox", "rasa"]
+    assert sorted(states) == ["actions", "api", "forget", "notifier", "outbox", "rasa"]
     assert all(supervised.serving(name) for name in states)
     health = httpx.get(f"{supervised.site}/health/deliveries", timeout=10).json()
     assert health["supervised"] is True and health["crash_looping"] == []
+
+
+# The secrets of .env and who may hold them: a program gets only what it uses.
+SECRETS_OF = {
+    "api": {"SECRET_KEY", "LEADS_SERVICE_TOKEN", "LEADS_SERVICE_TOKEN_PREVIOUS", "DATABASE_URL"}
+    | {"TRACKER_DB_URL", "URGENT_WEBHOOK_URL"},
+    "notifier": {"SECRET_KEY", "LEADS_SERVICE_TOKEN", "LEADS_SERVICE_TOKEN_PREVIOUS"}
+    | {"DATABASE_URL", "TRACKER_DB_URL", "URGENT_WEBHOOK_URL"},
+    "actions": {"LEADS_SERVICE_TOKEN"},
+    "outbox": {"LEADS_SERVICE_TOKEN"},
+    "rasa": set(),
+    "forget": set(),
+}
+SECRETS = {"SECRET_KEY", "LEADS_SERVICE_TOKEN", "LEADS_SERVICE_TOKEN_PREVIOUS", "DATABASE_URL"}
+SECRETS |= {"TRACKER_DB_URL", "URGENT_WEBHOOK_URL"}
+
+
+def environment_of(pid: int) -> set[str]:
+    raw = Path(f"/proc/{pid}/environ").read_bytes()
+    return {entry.split(b"=", 1)[0].decode() for entry in raw.split(b"\0") if b"=" in entry}
+
+
+def listening_addresses(pid: int) -> set[str]:
+    """The addresses (hex, as /proc/net/tcp writes them) `pid`'s listening TCP sockets bind."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        target = os.readlink(fd) if fd.is_symlink() else ""
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    addresses = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A" and fields[9] in inodes:  # 0A: LISTEN
+                addresses.add(fields[1].rsplit(":", 1)[0])
+    return addresses
+
+
+def test_each_process_gets_only_its_secrets_and_listens_on_localhost_only(
+    supervised: Supervised,
+) -> None:
+    loopback = {"0100007F", "00000000000000000000000001000000"}  # 127.0.0.1, ::1
+    for name, allowed in SECRETS_OF.items():
+        _, pid = supervised.state(name)
+        assert environment_of(pid) & SECRETS == allowed, name
+        assert listening_addresses(pid) <= loopback, name
+    for name in ("api", "actions", "rasa"):
+        assert listening_addresses(supervised.state(name)[1]), f"{name} listens nowhere"
 
 
 @pytest.mark.parametrize("victim", ["actions", "outbox", "rasa"])
@@ -180,3 +119,35 @@ def test_a_lead_given_while_the_api_is_killed_is_delivered_when_it_is_back(
         time.sleep(1)
     assert len(supervised.leads_for(sender)) == 1
     assert delivery_health(supervised.outbox, 15, supervised.url).waiting == 0
+
+
+def test_leads_given_while_the_api_is_down_two_minutes_reach_it_through_the_outbox(
+    supervised: Supervised,
+) -> None:
+    """The API stopped for two minutes (a failed deploy, a database migration gone long): the
+    visitors who finish meanwhile hear their request is saved, and the outbox watcher delivers
+    each lead once when the API is back, with nobody running anything by hand."""
+    senders = [start_form(supervised) for _ in range(2)]
+    supervisor = supervisor_proxy(supervised.url).supervisor
+    supervisor.stopProcess("api")
+    stopped = time.monotonic()
+    try:
+        for number, sender in enumerate(senders):
+            to_summary(supervised, sender, f"310 555 01{60 + number}")
+            assert "Your request is saved" in supervised.chat(sender, "yes")
+        assert len(list(supervised.outbox.glob("*.json"))) == 2
+        time.sleep(max(0.0, 120 - (time.monotonic() - stopped)))
+        assert len(list(supervised.outbox.glob("*.json"))) == 2  # tried, failed, kept
+    finally:
+        supervisor.startProcess("api", False)  # no wait: the RPC's own timeout is short
+    deadline = time.monotonic() + 60
+    while not supervised.serving("api") and time.monotonic() < deadline:
+        time.sleep(1)
+    health = httpx.get(f"{supervised.site}/health/deliveries", timeout=10).json()
+    assert health["waiting"] == 2
+    # The watcher's backoff (30 s, doubled per failure) reaches the API within three minutes.
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and not all(map(supervised.leads_for, senders)):
+        time.sleep(2)
+    assert [len(supervised.leads_for(sender)) for sender in senders] == [1, 1]
+    assert list(supervised.outbox.glob("*.json")) == []

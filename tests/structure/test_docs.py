@@ -14,33 +14,18 @@ from pathlib import Path
 
 import pytest
 
+from tests.settings import env_example
+
 ROOT = Path(__file__).resolve().parents[2]
-ENV_EXAMPLE = ROOT / ".env.example"
 SETTINGS_DOC = ROOT / "docs" / "settings.md"
 README = ROOT / "README.md"
 README_MAX_LINES = 150
 EMPTY = "*empty*"
 
-ENV_LINE = re.compile(r"^([A-Z][A-Z0-9_]*)=(.*)$")
 # [text](target) and ![alt](target); the target ends at whitespace or ")".
 LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 FENCE = re.compile(r"^\s*(```|~~~)")
 INLINE_CODE = re.compile(r"`[^`]*`")
-
-
-def env_example() -> dict[str, str]:
-    """{name: value} of .env.example; fails on a line that is neither a setting nor a comment."""
-    settings: dict[str, str] = {}
-    for number, line in enumerate(ENV_EXAMPLE.read_text().splitlines(), start=1):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        match = ENV_LINE.match(stripped)
-        assert match, f".env.example:{number}: not NAME=value: {line!r}"
-        name, value = match.groups()
-        assert name not in settings, f".env.example:{number}: {name} is set twice"
-        settings[name] = value.strip()
-    return settings
 
 
 def table_cells(line: str) -> list[str]:
@@ -153,3 +138,12 @@ def test_link_checker_sees_links() -> None:
         "docs/lead-form.md#skips",
         "docs/widget.png",
     ]
+
+
+def test_every_service_binds_localhost_unless_told_otherwise() -> None:
+    """A fresh clone exposes nothing to the network: visitors come through a reverse proxy
+    (docs/deployment.md)."""
+    hosts = {name: value for name, value in env_example().items() if name.endswith("_HOST")}
+    binds = {name for name in hosts if not name.startswith(("RASA_REDIS", "REDIS", "SMTP"))}
+    assert {"API_HOST", "ACTION_SERVER_HOST", "RASA_HOST", "BALANCER_HOST"} <= binds
+    assert {name: hosts[name] for name in binds} == {name: "127.0.0.1" for name in binds}
