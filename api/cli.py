@@ -22,7 +22,7 @@ from api.store.leads import purge_older_than
 from api.store.notify import send_due_notifications
 from api.store.staff import upsert_staff_user
 from clinic import log_guard
-from clinic.rasa_store import erase_abandoned_forms, tracker_url
+from clinic.rasa_store import apply_erase_requests, erase_abandoned_forms, tracker_url
 
 MIN_PASSWORD_LENGTH = 12
 NEW_ALERT_SECONDS = 30.0
@@ -135,17 +135,25 @@ def _notify(watch: bool, interval: float) -> int:
 
 
 def _erase_abandoned(hours: float, watch: bool, interval: float) -> int:
-    """Erase unsent form details idle for `hours`, from the store Rasa itself is configured with
-    (no API secret needed); with --watch, every `interval` seconds, surviving a failed sweep."""
+    """Erase unsent form details idle for `hours` and carry out erase requests left undone, in
+    the store Rasa itself is configured with (no API secret needed); with --watch, every
+    `interval` seconds, surviving a failed sweep."""
     if hours <= 0:
         print("error: --hours must be more than 0.", file=sys.stderr)
         return 2
     while True:
         try:
             idle_before = datetime.now(timezone.utc) - timedelta(hours=hours)
-            erased = erase_abandoned_forms(tracker_url(), idle_before)
-            if erased or not watch:
-                logger.info("Conversations whose unsent form details were erased: %d", erased)
+            store = tracker_url()
+            erased = erase_abandoned_forms(store, idle_before)
+            redone = apply_erase_requests(store)
+            if erased or redone or not watch:
+                logger.info(
+                    "Conversations whose unsent form details were erased: %d; erase requests "
+                    "that had something left to erase: %d",
+                    erased,
+                    redone,
+                )
         except Exception as exc:  # noqa: BLE001 - the store away: the next sweep tries again
             logger.error("Abandoned forms not swept this round: %s", type(exc).__name__)
             if not watch:

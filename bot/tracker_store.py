@@ -17,7 +17,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from clinic import rasa_store
 
-ERASE_SLOT = "erase_details_since"
+ERASE_SLOT = rasa_store.ERASE_SLOT
 
 
 class RedactingSQLTrackerStore(SQLTrackerStore):
@@ -31,6 +31,12 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         with self.session_scope() as session:
             new_events = list(self._additional_events(session, tracker))
         erase_since = self._erase_requested(new_events)
+        if erase_since is not None:
+            # Before the turn is saved: if this fails, nothing of the turn is, and the form
+            # still reads as unsent, which the abandoned-form sweep erases. After it: the
+            # turn's own rows. A failure then leaves only this turn's rows, and the sweep
+            # (api.cli erase-abandoned) applies every stored erase request again.
+            self.erase_details(tracker.sender_id, erase_since)
         await super().save(tracker)
         if erase_since is not None:
             self.erase_details(tracker.sender_id, erase_since)

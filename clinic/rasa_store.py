@@ -53,6 +53,10 @@ Store: TypeAlias = str | URL | Engine
 # question added to the form is erased too.
 REMOVED = "[removed at the visitor's request]"
 DETAIL_SLOTS = frozenset(FORM_SLOTS)
+# The slot an action sets to ask for an erasure from that time on (bot/tracker_store.py).
+ERASE_SLOT = "erase_details_since"
+# What a redacted bot event's metadata keeps: the name of the response, never its parameters.
+RESPONSE_NAMES = ("utter_action", "template", "template_name")
 
 _MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 # PostgreSQL drivers SQLAlchemy may use, in order of preference, with the module each needs:
@@ -266,6 +270,11 @@ def redact_event(type_name: str, data: dict[str, Any]) -> dict[str, Any]:
         data["parse_data"] = parse_data
     elif type_name == "bot":  # the assistant repeats details back ("Thank you, Jo Smith")
         data["text"] = REMOVED
+        # The response's parameters travel in its metadata ("place": the visitor's town);
+        # which response it was stays (the crisis record reads it).
+        metadata = data.get("metadata")
+        if isinstance(metadata, dict):
+            data["metadata"] = {key: metadata[key] for key in RESPONSE_NAMES if key in metadata}
     elif type_name == "slot" and data.get("name") in DETAIL_SLOTS:
         data["value"] = None
     return data
@@ -320,3 +329,24 @@ def erase_abandoned_forms(store: Store, idle_before: datetime) -> int:
                 abandoned.append((sender_id, since))
     # Written after the read: SQLite allows one writer, and the read holds a connection.
     return sum(erase_details(store, sender_id, since) > 0 for sender_id, since in abandoned)
+
+
+def apply_erase_requests(store: Store) -> int:
+    """Erase again from every erase request the store holds (the `erase_details_since` slot
+    an action sets): a request whose erasure failed after its turn was saved is carried out
+    now. Returns how many conversations had something left to erase."""
+    requests: set[tuple[str, float]] = set()
+    with _events(store) as connection:
+        if connection is None:
+            return 0
+        rows = connection.execute(
+            text("SELECT sender_id, data FROM events WHERE type_name = 'slot' AND data LIKE :slot"),
+            {"slot": f'%"{ERASE_SLOT}"%'},
+        )
+        for sender_id, data in rows:
+            event = json.loads(data)
+            value = event.get("value")
+            if event.get("name") == ERASE_SLOT and isinstance(value, (int, float)):
+                requests.add((sender_id, float(value)))
+    changed = {sender for sender, since in sorted(requests) if erase_details(store, sender, since)}
+    return len(changed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
 import yaml
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActiveLoop, BotUttered, SlotSet, UserUttered
@@ -47,3 +48,36 @@ def test_erase_request_redacts_from_the_form_start_only(tmp_path: Path) -> None:
     phones = [e.value for e in stored.events if isinstance(e, SlotSet) and e.key == "phone"]
     assert phones == [None]
     assert "310-555-0123" not in (tmp_path / "t.db").read_bytes().decode("latin-1")
+
+
+def test_an_erasure_that_fails_after_the_save_has_already_erased_what_was_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    store = RedactingSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "t.db"))
+    tracker = DialogueStateTracker.from_events(
+        "visitor",
+        [
+            UserUttered("I'm Jo Smith, call me at 310-555-0123", timestamp=2.0),
+            ActiveLoop("lead_form", timestamp=2.1),
+            SlotSet("phone", "+13105550123", timestamp=2.2),
+        ],
+        slots=domain.slots,
+    )
+    asyncio.run(store.save(tracker))
+    erase = store.erase_details
+    calls: list[float] = []
+
+    def erase_then_fail(sender_id: str, since: float) -> int:
+        calls.append(since)
+        if len(calls) > 1:
+            raise OSError("database is locked")
+        return erase(sender_id, since)
+
+    monkeypatch.setattr(store, "erase_details", erase_then_fail)
+    tracker.update(UserUttered("stop", timestamp=3.0))
+    tracker.update(SlotSet("erase_details_since", 2.0, timestamp=3.1))
+    with pytest.raises(OSError):
+        asyncio.run(store.save(tracker))
+    raw = (tmp_path / "t.db").read_bytes().decode("latin-1")
+    assert "Jo Smith" not in raw and "310-555-0123" not in raw and "3105550123" not in raw

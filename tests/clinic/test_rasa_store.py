@@ -26,6 +26,7 @@ from clinic.rasa_store import (
     DEFAULT_SQLITE_DB,
     REMOVED,
     Turn,
+    apply_erase_requests,
     delete_before,
     erase_abandoned_forms,
     erase_details,
@@ -382,8 +383,25 @@ def test_an_abandoned_form_is_erased_once_idle_and_a_sent_lead_is_kept(store: st
     assert erase_abandoned_forms(store, a_day_later) == 0  # nothing left: nothing rewritten
 
 
+def test_an_erase_request_left_undone_is_carried_out_by_the_sweep(store: str) -> None:
+    """The request was saved with its turn, then the erasure itself failed (a locked store)."""
+    engine = make_store_engine(store)
+    write(engine, "visitor-a", [slot("erase_details_since", NOW + 5, NOW + 8)])
+    engine.dispose()
+    assert "Jo Smith" in json.dumps(rows(store))
+    assert apply_erase_requests(store) == 1
+    assert "Jo Smith" not in json.dumps(rows(store))
+    assert apply_erase_requests(store) == 0  # done: nothing rewritten
+    assert "what is tms" in json.dumps(rows(store))  # other conversations untouched
+
+
 def test_redaction_rule_per_event_type() -> None:
     assert redact_event("bot", {"text": "Thanks, Jo"})["text"] == REMOVED
+    out_of_area = {
+        "text": "Salinas is 256 miles from our nearest clinic",
+        "metadata": {"utter_action": "utter_out_of_area", "place": "Salinas", "distance": "256"},
+    }
+    assert redact_event("bot", out_of_area)["metadata"] == {"utter_action": "utter_out_of_area"}
     for name in FORM_SLOTS:
         assert redact_event("slot", {"name": name, "value": "x"})["value"] is None
     assert redact_event("slot", {"name": "requested_slot", "value": "phone"})["value"] == "phone"
