@@ -174,9 +174,25 @@ class Lead(Base):
     utm_campaign: Mapped[str | None] = mapped_column(String(100))
     # Which fields this API refused and the lead was delivered without (migration 0006).
     delivery_note: Mapped[str | None] = mapped_column(String(500))
+    # A likely repeat (migration 0008): the latest earlier lead of the last 30 days with the
+    # same phone or email. Only linked, never merged: two people may share a phone, and staff
+    # judge before calling.
+    repeat_of_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("leads.id", ondelete="SET NULL", name="fk_leads_repeat_of_id"), index=True
+    )
 
+    # Submissions merged into this lead before repeats became leads of their own (0008).
     contacts: Mapped[list[LeadContact]] = relationship(
         back_populates="lead", cascade="all, delete-orphan", order_by="LeadContact.created_at"
+    )
+    repeat_of: Mapped[Lead | None] = relationship(
+        remote_side="Lead.id", foreign_keys=[repeat_of_id], back_populates="repeats"
+    )
+    repeats: Mapped[list[Lead]] = relationship(
+        back_populates="repeat_of",
+        foreign_keys=[repeat_of_id],
+        order_by="Lead.created_at",
+        lazy="selectin",  # the list's items name their repeats: one query, not one per lead
     )
     events: Mapped[list[LeadEvent]] = relationship(
         cascade="all, delete-orphan", order_by=LeadEvent.created_at
@@ -188,6 +204,10 @@ class Lead(Base):
     @property
     def repeat_contacts(self) -> int:
         return len(self.contacts)
+
+    @property
+    def repeat_ids(self) -> list[uuid.UUID]:
+        return [lead.id for lead in self.repeats]
 
 
 class LeadContact(Base):

@@ -245,8 +245,19 @@ class LeadRead(BaseModel):
     utm_medium: str | None
     utm_campaign: str | None
     delivery_note: str | None = None
-    repeat_contacts: int = 0
+    repeat_of_id: uuid.UUID | None = None  # possibly the same person as this earlier lead
+    repeat_ids: list[uuid.UUID] = []  # later leads that may be the same person
+    repeat_contacts: int = 0  # submissions merged into this lead before repeats were linked
     events: list[LeadEventRead] = []
+
+
+class LeadReceipt(BaseModel):
+    """What the service token gets back: it creates leads, it does not read them."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    status: LeadStatus
 
 
 class LeadPage(BaseModel):

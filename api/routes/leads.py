@@ -18,7 +18,7 @@ from api.core.openapi import Problem
 from api.core.rate_limit import limit_lead_creation
 from api.deps import AdminDep, SessionDep, SettingsDep, StaffDep, service_caller
 from api.models import Lead, LeadStatus, TreatmentInterest
-from api.schemas import NO_NUL, IsoDay, LeadCreate, LeadPage, LeadRead, LeadUpdate
+from api.schemas import NO_NUL, IsoDay, LeadCreate, LeadPage, LeadRead, LeadReceipt, LeadUpdate
 from api.store import audit
 from api.store.export import export_response
 from api.store.leads import (
@@ -46,14 +46,13 @@ IdempotencyKey = Annotated[
 
 @router.post(
     "",
-    response_model=LeadRead,
+    response_model=LeadReceipt,
     status_code=status.HTTP_201_CREATED,
     dependencies=[Depends(service_caller), Depends(limit_lead_creation)],
     responses={
         200: {
-            "model": LeadRead,
-            "description": "Replay of an earlier submission, or a "
-            "returning visitor added to their lead of the last 30 days",
+            "model": LeadReceipt,
+            "description": "Replay of an earlier submission (the same Idempotency-Key)",
         },
         429: {"description": "Too many leads from this caller; retry after Retry-After"},
     },
@@ -65,15 +64,15 @@ def submit_lead(
     response: Response,
     settings: SettingsDep,
     background: BackgroundTasks,
-) -> LeadRead:
+) -> LeadReceipt:
     stored = create_lead(session, body, idempotency_key)
     if not stored.created:
         response.status_code = status.HTTP_200_OK
-    if stored.became_urgent:
+    elif stored.lead.urgent:
         # Stored first, so a failed or lost send is tried again by the notifier process.
         queue_urgent_notifications(session, settings, stored.lead.id)
         background.add_task(send_due_notifications, session, settings, stored.lead.id)
-    return LeadRead.model_validate(stored.lead)
+    return LeadReceipt.model_validate(stored.lead)
 
 
 def lead_filter(

@@ -17,24 +17,27 @@ from api.schemas import LeadCreate
 from api.store import audit
 from clinic.rasa_store import delete_before
 
-# A visitor who comes back within this time is the same lead, not a new one.
+# A lead with the same phone or email as one of this age or younger is linked to it as a
+# possible repeat.
 REPEAT_WINDOW = timedelta(days=30)
 
 
 def _lead_for_key(session: Session, key: str) -> Lead | None:
     lead = session.scalar(select(Lead).where(Lead.idempotency_key == key))
-    if lead is None:
+    if lead is None:  # a submission merged into an earlier lead before repeats were linked
         contact = session.scalar(select(LeadContact).where(LeadContact.idempotency_key == key))
         lead = contact.lead if contact is not None else None
     return lead
 
 
-def _recent_lead_of_same_visitor(session: Session, data: LeadCreate) -> Lead | None:
-    same_person = [Lead.phone == data.phone] if data.phone else []
-    same_person += [Lead.email == data.email] if data.email else []
+def _likely_earlier_lead(session: Session, data: LeadCreate) -> Lead | None:
+    same_contact = [Lead.phone == data.phone] if data.phone else []
+    same_contact += [Lead.email == data.email] if data.email else []
+    if not same_contact:
+        return None
     return session.scalar(
         select(Lead)
-        .where(or_(*same_person), Lead.created_at >= utcnow() - REPEAT_WINDOW)
+        .where(or_(*same_contact), Lead.created_at >= utcnow() - REPEAT_WINDOW)
         .order_by(Lead.created_at.desc())
         .limit(1)
     )
@@ -43,36 +46,21 @@ def _recent_lead_of_same_visitor(session: Session, data: LeadCreate) -> Lead | N
 class Stored(NamedTuple):
     lead: Lead
     created: bool
-    became_urgent: bool  # the lead is urgent now and was not before: staff must be told
 
 
 def create_lead(session: Session, data: LeadCreate, idempotency_key: str) -> Stored:
-    """Store a submission once per idempotency key.
+    """Store a submission once per idempotency key, always as a lead of its own.
 
-    A visitor with the same phone or email as a lead of the last 30 days is added to that
-    lead as a repeat contact (its status and notes stay as they are); it is flagged urgent
-    when the new conversation was.
+    A phone or email another lead of the last 30 days gave may be the same person coming back,
+    or someone typing a relative's number: the new lead is linked to that one as a possible
+    repeat, and nothing of either lead (name, consent, urgency) changes the other.
     """
     existing = _lead_for_key(session, idempotency_key)
     if existing is not None:
-        return Stored(existing, False, False)
-    returning = _recent_lead_of_same_visitor(session, data)
-    if returning is not None:
-        session.add(
-            LeadContact(
-                lead=returning,
-                idempotency_key=idempotency_key,
-                conversation_id=data.conversation_id,
-                treatment_interest=data.treatment_interest.value,
-                urgent=data.urgent,
-            )
-        )
-        stored = Stored(returning, False, data.urgent and not returning.urgent)
-        returning.urgent = returning.urgent or data.urgent
-    else:
-        lead = Lead(idempotency_key=idempotency_key, **data.model_dump())
-        session.add(lead)
-        stored = Stored(lead, True, lead.urgent)
+        return Stored(existing, False)
+    lead = Lead(idempotency_key=idempotency_key, **data.model_dump())
+    lead.repeat_of = _likely_earlier_lead(session, data)
+    session.add(lead)
     try:
         session.commit()
     except IntegrityError:
@@ -81,8 +69,8 @@ def create_lead(session: Session, data: LeadCreate, idempotency_key: str) -> Sto
         existing = _lead_for_key(session, idempotency_key)
         if existing is None:
             raise
-        return Stored(existing, False, False)
-    return stored
+        return Stored(existing, False)
+    return Stored(lead, True)
 
 
 @dataclass(frozen=True)

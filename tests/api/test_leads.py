@@ -17,15 +17,13 @@ def test_create_lead_stores_normalised_contact_details(
 ) -> None:
     response = client.post("/api/leads", json=lead_body(), headers=service_headers())
     assert response.status_code == 201, response.text
-    lead = response.json()
+    receipt = response.json()
+    assert set(receipt) == {"id", "status"}  # the service token creates, it does not read
+    assert receipt["status"] == "new"
+    lead = client.get(f"/api/leads/{receipt['id']}", headers=staff_headers).json()
     assert lead["phone"] == "+12135550177"
     assert lead["email"] == "david.kim@example.com"
-    assert lead["status"] == "new"
     assert lead["conversation_id"] == "conversation-1"
-
-    stored = client.get(f"/api/leads/{lead['id']}", headers=staff_headers)
-    assert stored.status_code == 200
-    assert stored.json() == lead
 
 
 def test_replay_with_same_key_returns_first_lead_and_stores_nothing_new(
@@ -37,8 +35,9 @@ def test_replay_with_same_key_returns_first_lead_and_stores_nothing_new(
     )
     assert first.status_code == 201
     assert replay.status_code == 200
-    assert replay.json()["id"] == first.json()["id"]
-    assert replay.json()["full_name"] == "David Kim"
+    assert replay.json() == first.json()
+    stored = client.get(f"/api/leads/{first.json()['id']}", headers=staff_headers).json()
+    assert stored["full_name"] == "David Kim"
     assert client.get("/api/leads", headers=staff_headers).json()["total"] == 1
 
 
@@ -143,10 +142,11 @@ def test_lead_without_any_contact_is_rejected(client: TestClient) -> None:
     assert "phone number or an email" in message
 
 
-def test_email_only_lead_is_accepted(client: TestClient) -> None:
+def test_email_only_lead_is_accepted(client: TestClient, staff_headers: dict[str, str]) -> None:
     response = client.post("/api/leads", json=lead_body(phone=None), headers=service_headers())
     assert response.status_code == 201
-    assert response.json()["phone"] is None
+    stored = client.get(f"/api/leads/{response.json()['id']}", headers=staff_headers).json()
+    assert stored["phone"] is None
 
 
 def test_lead_without_consent_is_rejected(client: TestClient) -> None:
@@ -267,40 +267,61 @@ def test_unknown_answer_options_are_rejected(client: TestClient) -> None:
     )
 
 
-def test_returning_visitor_is_added_to_their_lead_not_duplicated(
+def test_a_likely_repeat_is_a_lead_of_its_own_linked_both_ways(
     client: TestClient, staff_headers: dict[str, str]
 ) -> None:
+    """Someone typing another person's phone must not reach, change or read that person's lead."""
     first = client.post("/api/leads", json=lead_body(), headers=service_headers("key-first")).json()
     again = client.post(
         "/api/leads",
         json=lead_body(
-            conversation_id="conversation-2", email=None, treatment_interest="tms", urgent=True
+            conversation_id="conversation-2",
+            full_name="Someone Else",
+            email="someone.else@example.com",
+            treatment_interest="tms",
+            urgent=True,
+            consent_email=False,
         ),
         headers=service_headers("key-second"),
     )
-    assert again.status_code == 200
-    assert again.json()["id"] == first["id"]
-    assert again.json()["repeat_contacts"] == 1
-    assert again.json()["urgent"] is True
-    assert again.json()["treatment_interest"] == "ketamine"  # the lead's own record is kept
-    assert client.get("/api/leads", headers=staff_headers).json()["total"] == 1
+    assert again.status_code == 201
+    assert set(again.json()) == {"id", "status"}  # nothing of the first person comes back
+    assert again.json()["id"] != first["id"]
+    earlier = client.get(f"/api/leads/{first['id']}", headers=staff_headers).json()
+    later = client.get(f"/api/leads/{again.json()['id']}", headers=staff_headers).json()
+    assert (earlier["full_name"], earlier["urgent"], earlier["email"]) == (
+        "David Kim",
+        False,
+        "david.kim@example.com",
+    )
+    assert (later["full_name"], later["urgent"], later["repeat_of_id"]) == (
+        "Someone Else",
+        True,
+        first["id"],
+    )
+    assert earlier["repeat_ids"] == [later["id"]] and earlier["repeat_of_id"] is None
+    assert client.get("/api/leads", headers=staff_headers).json()["total"] == 2
     replay = client.post(
         "/api/leads", json=lead_body(email=None), headers=service_headers("key-second")
     )
-    assert replay.json()["repeat_contacts"] == 1
+    assert replay.status_code == 200 and replay.json() == again.json()
 
 
-def test_same_email_also_counts_as_the_same_visitor(client: TestClient) -> None:
+def test_the_same_email_also_links_a_likely_repeat(
+    client: TestClient, staff_headers: dict[str, str]
+) -> None:
     first = client.post(
         "/api/leads", json=lead_body(phone=None), headers=service_headers("key-aaaa")
     ).json()
     again = client.post(
         "/api/leads", json=lead_body(phone="213-555-0100"), headers=service_headers("key-bbbb")
     ).json()
-    assert again["id"] == first["id"]
+    assert again["id"] != first["id"]
+    stored = client.get(f"/api/leads/{again['id']}", headers=staff_headers).json()
+    assert stored["repeat_of_id"] == first["id"]
 
 
-def test_visitor_returning_after_30_days_is_a_new_lead(
+def test_a_lead_older_than_30_days_is_not_linked(
     client: TestClient,
     session_factory,
     staff_headers: dict[str, str],
@@ -316,7 +337,8 @@ def test_visitor_returning_after_30_days_is_a_new_lead(
         session.commit()
     again = client.post("/api/leads", json=lead_body(), headers=service_headers("key-newer"))
     assert again.status_code == 201
-    assert again.json()["id"] != first["id"]
+    stored = client.get(f"/api/leads/{again.json()['id']}", headers=staff_headers).json()
+    assert stored["repeat_of_id"] is None  # older than 30 days: not linked
     assert client.get("/api/leads", headers=staff_headers).json()["total"] == 2
 
 
@@ -402,24 +424,21 @@ CHECK_IN_RECORD = {"crisis_tier": "check_in", "crisis_category": "hedged", "cris
 def test_the_crisis_record_is_stored_and_read_back(
     client: TestClient, staff_headers: dict[str, str]
 ) -> None:
-    crisis = client.post("/api/leads", json=lead_body(**CRISIS_RECORD), headers=service_headers())
-    assert crisis.status_code == 201, crisis.text
-    stored = client.get(f"/api/leads/{crisis.json()['id']}", headers=staff_headers).json()
-    assert {field: stored[field] for field in CRISIS_RECORD} == CRISIS_RECORD
+    def stored(body: dict[str, object], key: str) -> dict[str, object]:
+        receipt = client.post("/api/leads", json=body, headers=service_headers(key))
+        assert receipt.status_code == 201, receipt.text
+        return dict(client.get(f"/api/leads/{receipt.json()['id']}", headers=staff_headers).json())
+
+    crisis = stored(lead_body(**CRISIS_RECORD), "key-0001")
+    assert {field: crisis[field] for field in CRISIS_RECORD} == CRISIS_RECORD
     # The crisis reply was given: urgent, even from a caller that did not say so.
-    assert stored["urgent"] is True
-    check_in = client.post(
-        "/api/leads",
-        json=lead_body(phone="310-555-0111", email="other@example.com", **CHECK_IN_RECORD),
-        headers=service_headers("key-0002"),
-    ).json()
+    assert crisis["urgent"] is True
+    check_in = stored(
+        lead_body(phone="310-555-0111", email="other@example.com", **CHECK_IN_RECORD), "key-0002"
+    )
     assert {field: check_in[field] for field in CHECK_IN_RECORD} == CHECK_IN_RECORD
     assert check_in["urgent"] is False  # a check-in is not urgent by itself
-    plain = client.post(
-        "/api/leads",
-        json=lead_body(phone="310-555-0122", email="third@example.com"),
-        headers=service_headers("key-0003"),
-    ).json()
+    plain = stored(lead_body(phone="310-555-0122", email="third@example.com"), "key-0003")
     assert [plain[field] for field in CRISIS_RECORD] == [None, None, None]
 
 

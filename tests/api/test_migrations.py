@@ -59,3 +59,36 @@ def test_migration_0005_adds_the_crisis_record_and_keeps_earlier_leads(database_
             assert connection.execute(text("SELECT full_name FROM leads")).scalar() == "David Kim"
     finally:
         engine.dispose()
+
+
+def test_migration_0008_links_repeats_and_keeps_contacts_merged_before(database_url: str) -> None:
+    url = database_url
+    command.upgrade(_config(url), "0007")
+    engine = create_engine(url)
+    lead_id = uuid.uuid4().hex
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO leads (id, created_at, idempotency_key, conversation_id, full_name, "
+                "treatment_interest, contact_consent, status) VALUES (:id, :at, 'key-1', "
+                "'conversation-1', 'David Kim', 'ketamine', :yes, 'new')"
+            ),
+            {"id": lead_id, "at": datetime.now(timezone.utc), "yes": True},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO lead_contacts (lead_id, created_at, idempotency_key, "
+                "conversation_id, treatment_interest, urgent) VALUES (:id, :at, 'key-2', "
+                "'conversation-2', 'tms', :no)"
+            ),
+            {"id": lead_id, "at": datetime.now(timezone.utc), "no": False},
+        )
+    try:
+        command.upgrade(_config(url), "0008")
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT repeat_of_id FROM leads")).one() == (None,)
+            assert connection.execute(text("SELECT count(*) FROM lead_contacts")).scalar() == 1
+        command.downgrade(_config(url), "0007")
+        assert "repeat_of_id" not in {c["name"] for c in inspect(engine).get_columns("leads")}
+    finally:
+        engine.dispose()

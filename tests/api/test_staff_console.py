@@ -271,3 +271,25 @@ def test_the_export_has_the_crisis_record(
         "5",
     )
     assert row["urgent"] == "False"
+
+
+def test_a_likely_repeat_shows_on_both_lead_pages_and_in_the_list(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    accounts(session_factory)
+    first = add_lead(client, "lead-key-1", full_name="Ana Ruiz")
+    later = add_lead(client, "lead-key-2", full_name="Bo Ruiz", email="bo@example.com")
+    other = add_lead(
+        client, "lead-key-3", full_name="Cy Else", phone="(213) 555-0120", email="cy@example.com"
+    )
+    log_in(client)
+    page = client.get(f"/staff/leads/{first['id']}").text
+    assert "Possibly the same person" in page
+    assert (
+        f'href="/staff/leads/{later["id"]}">Bo Ruiz</a>' in page and "(later): same phone" in page
+    )
+    page = client.get(f"/staff/leads/{later['id']}").text
+    assert f'href="/staff/leads/{first["id"]}">Ana Ruiz</a>' in page and "(earlier)" in page
+    assert "Possibly the same person" not in client.get(f"/staff/leads/{other['id']}").text
+    listing = client.get("/staff").text
+    assert listing.count("SAME CONTACT?") == 2
