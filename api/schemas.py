@@ -264,6 +264,10 @@ class LeadPage(BaseModel):
     items: list[LeadRead]
     total: int
     counts: dict[str, int] = {}  # leads per status under the other filters
+    limit: int = Field(description="How many leads a page holds: the request's `limit`, capped")
+    limit_capped: bool = Field(
+        False, description="The `limit` asked for was more than this account may read at once"
+    )
 
 
 class Token(BaseModel):

@@ -143,15 +143,23 @@ def prepare_leads_database(
 
 
 def staff_leads(site: str, email: str, password: str) -> list[dict[str, Any]]:
-    """Every lead the API at `site` holds (up to 200), read as a staff member."""
+    """Every lead the API at `site` holds, read as a staff member, page by page (the API caps
+    a page at what the account's role may read at once)."""
     token = httpx.post(
         f"{site}/api/auth/token", data={"username": email, "password": password}
     ).json()["access_token"]
-    response = httpx.get(
-        f"{site}/api/leads?limit=200", headers={"Authorization": f"Bearer {token}"}
-    )
-    response.raise_for_status()
-    return list(response.json()["items"])
+    leads: list[dict[str, Any]] = []
+    while True:
+        response = httpx.get(
+            f"{site}/api/leads",
+            params={"limit": 200, "offset": len(leads)},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        response.raise_for_status()
+        page = response.json()
+        leads += page["items"]
+        if not page["items"] or len(leads) >= page["total"]:
+            return leads
 
 
 def only_200(status: int) -> bool:

@@ -219,6 +219,12 @@ def lead_list(
     p: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
     rows, total = list_leads(session, PAGE_SIZE, (p - 1) * PAGE_SIZE, filters)
+    audit.record(
+        session,
+        page.user.email,
+        audit.LIST_LEADS,
+        detail=filters.read_detail(len(rows), (p - 1) * PAGE_SIZE),
+    )
     query = {k: v for k, v in request.query_params.items() if k != "p" and v}
     return render(
         request,

@@ -1,4 +1,5 @@
-"""The audit log: every login, view of a lead, status change and export (who, what, when)."""
+"""The audit log: every login, list and view of leads, status change and export (who, what,
+when)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from api.models import AuditEntry, utcnow
 
 LOGIN, LOGIN_FAILED, LOGOUT = "login", "login_failed", "logout"
 VIEW_LEAD, UPDATE_LEAD, EXPORT = "view_lead", "update_lead", "export"
+LIST_LEADS = "list_leads"
 MANAGE_STAFF = "manage_staff"
 
 

@@ -6,6 +6,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from enum import Enum
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy import CursorResult, delete, func, or_, select
@@ -88,14 +89,22 @@ class LeadFilter:
 
     def describe(self) -> str:
         """For the audit log: the filters used, never the searched name, phone or email."""
-        parts = [
-            f"{name}={getattr(self, name)}"
+        values = {
+            name: getattr(self, name)
             for name in ("status", "qualified", "urgent", "in_area", "treatment", "since", "until")
-            if getattr(self, name) is not None
+        }
+        parts = [
+            f"{name}={value.value if isinstance(value, Enum) else value}"
+            for name, value in values.items()
+            if value is not None
         ]
         if self.q:
             parts.append("search=yes")
         return ", ".join(str(part) for part in parts) or "no filter"
+
+    def read_detail(self, rows: int, offset: int) -> str:
+        """For the audit log of a list read: the filters by name, and which rows were read."""
+        return f"{self.describe()}; {rows} rows from {offset}"
 
     def conditions(self, with_status: bool = True) -> list[Any]:
         where: list[Any] = []

@@ -402,3 +402,39 @@ def test_each_urgent_lead_is_notified_once_a_repeat_too(client: TestClient, webh
     assert len(_Hook.received) == 1  # the repeat is a lead of its own, and urgent
     client.post("/api/leads", json=lead_body(urgent=True), headers=service_headers("lead-key-2"))
     assert len(_Hook.received) == 1  # a replay: staff were told once
+
+
+def test_list_reads_are_audited_and_capped_for_the_staff_role(
+    client: TestClient,
+    staff_headers: dict[str, str],
+    admin_headers: dict[str, str],
+    session_factory: sessionmaker[Session],
+) -> None:
+    for number in range(30):
+        add_lead(
+            client,
+            f"lead-key-{number}",
+            full_name=f"Kim Number{number}",
+            phone=f"(213) 555-{number:04d}",
+            email=f"kim{number}@example.com",
+        )
+    page = client.get("/api/leads?limit=200&q=Kim", headers=staff_headers).json()
+    assert (len(page["items"]), page["limit"], page["limit_capped"], page["total"]) == (
+        25,
+        25,
+        True,
+        30,
+    )
+    rest = client.get("/api/leads?limit=200&offset=25", headers=staff_headers).json()
+    assert len(rest["items"]) == 5
+    admin = client.get("/api/leads?limit=200", headers=admin_headers).json()
+    assert (len(admin["items"]), admin["limit_capped"]) == (30, False)
+    assert client.get("/api/leads?limit=10", headers=staff_headers).json()["limit_capped"] is False
+    with session_factory() as session:
+        reads = session.execute(
+            text("SELECT actor, detail FROM audit_log WHERE action = 'list_leads'")
+        ).all()
+    assert (STAFF_EMAIL, "search=yes; 25 rows from 0") in reads
+    assert (STAFF_EMAIL, "no filter; 5 rows from 25") in reads
+    assert ("admin@clinic.example", "no filter; 30 rows from 0") in reads
+    assert not any("Kim" in detail for _, detail in reads)  # the search text is never kept

@@ -7,6 +7,7 @@ import io
 import re
 
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.core import sessions
@@ -293,3 +294,17 @@ def test_a_likely_repeat_shows_on_both_lead_pages_and_in_the_list(
     assert "Possibly the same person" not in client.get(f"/staff/leads/{other['id']}").text
     listing = client.get("/staff").text
     assert listing.count("SAME CONTACT?") == 2
+
+
+def test_the_console_list_is_audited_without_the_search_text(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    accounts(session_factory)
+    add_lead(client, "lead-key-1", full_name="Kim Soo")
+    log_in(client)
+    assert "Kim Soo" in client.get("/staff?q=Kim&status=new").text
+    with session_factory() as session:
+        reads = session.execute(
+            text("SELECT actor, detail FROM audit_log WHERE action = 'list_leads'")
+        ).all()
+    assert reads == [(STAFF_EMAIL, "status=new, search=yes; 1 rows from 0")]

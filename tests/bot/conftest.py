@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from tests.processes import (
@@ -22,6 +21,7 @@ from tests.processes import (
     api_command,
     free_port,
     prepare_leads_database,
+    staff_leads,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,15 +71,7 @@ class LeadsApi:
         self.service.stop()
 
     def leads(self) -> list[dict[str, Any]]:
-        token = httpx.post(
-            f"{self.url}/api/auth/token",
-            data={"username": STAFF_EMAIL, "password": STAFF_PASSWORD},
-        ).json()["access_token"]
-        response = httpx.get(
-            f"{self.url}/api/leads?limit=200", headers={"Authorization": f"Bearer {token}"}
-        )
-        response.raise_for_status()
-        return response.json()["items"]
+        return staff_leads(self.url, STAFF_EMAIL, STAFF_PASSWORD)
 
     def leads_for(self, conversation_id: str) -> list[dict[str, Any]]:
         return [lead for lead in self.leads() if lead["conversation_id"] == conversation_id]
