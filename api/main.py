@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.core import openapi
 from api.core.config import Settings, get_settings
+from api.core.login import LoginLimits
 from api.core.rate_limit import RateLimit
 from api.routes import auth, health, leads, site, staff, stats
 from clinic import log_guard
@@ -31,6 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(title="Clinic leads API", version="0.1.0")
     app.state.lead_rate_limit = RateLimit(settings.lead_rate_limit, settings.rate_limit_storage_url)
+    app.state.login_limits = LoginLimits.from_settings(settings)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origin_list,

@@ -25,8 +25,11 @@ class Settings(BaseSettings):
     assistant_url: str = "http://localhost:5005"
     # Staff console (/staff).
     session_idle_minutes: int = Field(default=30, gt=0)  # signed out after this much inactivity
-    login_max_failures: int = Field(default=5, gt=0)  # per account, within login_lock_minutes
+    # api/core/login.py: attempts per account from browsers it never logged in from, within
+    # login_lock_minutes; attempts per client address (a `limits` rule).
+    login_max_failures: int = Field(default=5, gt=0)
     login_lock_minutes: int = Field(default=15, gt=0)
+    login_address_limit: str = "30/15minutes"
     staff_base_url: str = "http://localhost:8000"  # the link urgent notifications carry
     # Where Rasa keeps conversations (transcripts on the lead page, FAQ statistics, purge).
     tracker_db_url: str = "sqlite:///var/tracker.db"

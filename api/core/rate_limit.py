@@ -1,4 +1,4 @@
-"""Rate limiting of lead creation (the `limits` library).
+"""Rate limits (the `limits` library): lead creation here, staff logins in api.core.login.
 
 Only the action server may create leads, but a runaway action server, a leaked service token
 or a script driving the chat could still flood the database and the staff's list. Each caller
@@ -31,11 +31,20 @@ class RateLimit:
         reset_at = self._limiter.get_window_stats(self.rule, key).reset_time
         return max(reset_at - time.time(), 1.0)
 
+    def clear(self, key: str) -> None:
+        """Forget what was counted for `key`."""
+        self._limiter.clear(self.rule, key)
+
+
+def client_address(request: Request) -> str:
+    """The address a request came from, as the server saw the connection."""
+    return request.client.host if request.client else "unknown"
+
 
 def limit_lead_creation(request: Request) -> None:
     """Dependency of POST /api/leads."""
     limit: RateLimit = request.app.state.lead_rate_limit
-    caller = request.client.host if request.client else "unknown"
+    caller = client_address(request)
     wait = limit.hit(f"leads:{caller}")
     if wait is not None:
         raise HTTPException(

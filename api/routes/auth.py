@@ -1,10 +1,11 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from api.core.login import TooManyAttempts, log_in
 from api.core.openapi import Problem
+from api.core.rate_limit import client_address
 from api.core.security import create_access_token
 from api.deps import SessionDep, SettingsDep
 from api.schemas import Token
@@ -17,21 +18,31 @@ router = APIRouter(prefix="/api/auth", tags=["auth"])
     response_model=Token,
     responses={
         401: {"model": Problem, "description": "Wrong email or password"},
-        429: {"model": Problem, "description": "Too many failed logins for this account"},
+        429: {
+            "model": Problem,
+            "description": "Too many login attempts from this address or for this account",
+        },
     },
 )
 def login(
+    request: Request,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     session: SessionDep,
     settings: SettingsDep,
 ) -> Token:
     try:
-        user = log_in(session, settings, form.username, form.password)
+        user = log_in(
+            session,
+            request.app.state.login_limits,
+            form.username,
+            form.password,
+            client_address(request),
+        )
     except TooManyAttempts as error:
         raise HTTPException(
             status_code=status.HTTP_429_TOO_MANY_REQUESTS,
             detail=str(error),
-            headers={"Retry-After": str(error.minutes * 60)},
+            headers={"Retry-After": str(error.seconds)},
         ) from None
     if user is None:
         raise HTTPException(

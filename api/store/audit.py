@@ -3,14 +3,12 @@ when)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.models import AuditEntry, utcnow
+from api.models import AuditEntry
 
-LOGIN, LOGIN_FAILED, LOGOUT = "login", "login_failed", "logout"
+LOGIN, LOGIN_FAILED, LOGIN_THROTTLED, LOGOUT = "login", "login_failed", "login_throttled", "logout"
 VIEW_LEAD, UPDATE_LEAD, EXPORT = "view_lead", "update_lead", "export"
 LIST_LEADS = "list_leads"
 MANAGE_STAFF = "manage_staff"
@@ -21,22 +19,6 @@ def record(
 ) -> None:
     session.add(AuditEntry(actor=actor, action=action, target=target, detail=detail))
     session.commit()
-
-
-def failed_logins(session: Session, email: str, within: timedelta) -> int:
-    """Failed logins for this account in the window: the throttle counts these."""
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(AuditEntry)
-            .where(
-                AuditEntry.actor == email,
-                AuditEntry.action == LOGIN_FAILED,
-                AuditEntry.created_at >= utcnow() - within,
-            )
-        )
-        or 0
-    )
 
 
 def recent(session: Session, limit: int = 200, offset: int = 0) -> list[AuditEntry]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
+from functools import lru_cache
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -46,8 +49,15 @@ def set_active(session: Session, user_id: int, active: bool) -> StaffUser | None
     return user
 
 
+@lru_cache(maxsize=1)
+def _stand_in_hash() -> str:
+    """A hash no password matches, verified for an unknown or deactivated account."""
+    return hash_password(secrets.token_urlsafe(32))
+
+
 def authenticate(session: Session, email: str, password: str) -> StaffUser | None:
     user = session.scalar(select(StaffUser).where(StaffUser.email == normalise_email(email)))
-    if user is None or not user.is_active or not verify_password(password, user.password_hash):
-        return None
-    return user
+    usable = user if user is not None and user.is_active else None
+    # The hash is always verified: an unknown account must not answer sooner than a known one.
+    matches = verify_password(password, usable.password_hash if usable else _stand_in_hash())
+    return usable if matches else None

@@ -7,6 +7,7 @@ By default a SQLite file per test. With TEST_DATABASE_URL set to a PostgreSQL se
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -140,3 +141,19 @@ def lead_body(**overrides: object) -> dict[str, object]:
     }
     body.update(overrides)
     return body
+
+
+def console_log_in(
+    client: TestClient,
+    email: str = STAFF_EMAIL,
+    password: str = STAFF_PASSWORD,
+    next_url: str | None = None,
+) -> Any:
+    """Log in to the console as a browser does: the form first (its CSRF cookie and field)."""
+    form = client.get("/staff/login").text
+    token = re.search(r'name="csrf" value="([0-9a-f]+)"', form)
+    assert token, "no CSRF field on the login form"
+    data = {"email": email, "password": password, "csrf": token.group(1)}
+    return client.post(
+        "/staff/login", data={**data, "next": next_url or ""}, follow_redirects=False
+    )

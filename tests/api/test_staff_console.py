@@ -14,13 +14,14 @@ from api.core import sessions
 from api.core.config import Settings
 from api.models import StaffRole
 from api.store.staff import upsert_staff_user
-from tests.api.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, STAFF_EMAIL, STAFF_PASSWORD, add_lead
-
-
-def log_in(client: TestClient, email: str = STAFF_EMAIL, password: str = STAFF_PASSWORD):
-    return client.post(
-        "/staff/login", data={"email": email, "password": password}, follow_redirects=False
-    )
+from tests.api.conftest import (
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    STAFF_EMAIL,
+    STAFF_PASSWORD,
+    add_lead,
+)
+from tests.api.conftest import console_log_in as log_in
 
 
 def csrf_of(html: str) -> str:
@@ -68,11 +69,7 @@ def test_login_redirects_back_but_never_off_site(
         ("https://evil.example", "/staff"),
         ("//evil.example", "/staff"),
     ):
-        response = client.post(
-            "/staff/login",
-            follow_redirects=False,
-            data={"email": STAFF_EMAIL, "password": STAFF_PASSWORD, "next": target},
-        )
+        response = log_in(client, next_url=target)
         assert response.headers["location"] == expected
 
 
