@@ -12,6 +12,7 @@ from api.core.config import Settings, get_settings
 from api.core.db import get_session
 from api.core.security import read_access_token, same_secret
 from api.models import StaffUser
+from api.store.staff import API_SESSION, live_session_user
 
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -29,11 +30,9 @@ _UNAUTHORISED = HTTPException(
 def current_staff(
     session: SessionDep, settings: SettingsDep, token: str | None = Depends(_staff_scheme)
 ) -> StaffUser:
-    if not token:
-        raise _UNAUTHORISED
-    subject = read_access_token(token, settings.secret_key.get_secret_value())
-    user = session.get(StaffUser, int(subject)) if subject and subject.isdigit() else None
-    if user is None or not user.is_active:
+    session_id = read_access_token(token, settings.secret_key.get_secret_value()) if token else None
+    user = live_session_user(session, session_id, API_SESSION) if session_id else None
+    if user is None:  # no token, or one that is forged, expired, revoked or of a gone account
         raise _UNAUTHORISED
     return user
 
@@ -51,6 +50,7 @@ def service_caller(
 
 
 StaffDep = Annotated[StaffUser, Depends(current_staff)]
+StaffTokenDep = Annotated[str | None, Depends(_staff_scheme)]
 
 
 def current_admin(user: StaffDep) -> StaffUser:

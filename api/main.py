@@ -15,7 +15,7 @@ from api.core import openapi
 from api.core.config import Settings, get_settings
 from api.core.login import LoginLimits
 from api.core.rate_limit import RateLimit
-from api.routes import auth, health, leads, site, staff, stats
+from api.routes import auth, health, leads, site, staff, staff_login, stats
 from clinic import log_guard
 
 # What an HTTP middleware is given to pass the request on.
@@ -88,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(leads.router)
     app.include_router(stats.router)
     app.include_router(staff.router)
+    app.include_router(staff_login.router)
     app.include_router(site.router)
     # The page's stylesheet, the widget loader and the widget bundle (api/web/build_widget.py).
     openapi.install(app)

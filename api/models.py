@@ -77,6 +77,25 @@ class StaffUser(Base):
         return self.role == StaffRole.admin
 
 
+class StoredSession(Base):
+    """A console session or an API token, stored so that it can be revoked (migration 0009):
+    the cookie or token carries only its id. Ends at `expires_at` whatever the activity, or when
+    revoked (logout, a password change or reset, deactivation)."""
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(10))  # "console" or "api"
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[StaffUser] = relationship()
+
+
 class LeadEvent(Base):
     """A status change or note on a lead: who, when, what (migration 0004)."""
 

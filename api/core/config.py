@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     assistant_url: str = "http://localhost:5005"
     # Staff console (/staff).
     session_idle_minutes: int = Field(default=30, gt=0)  # signed out after this much inactivity
+    session_max_hours: int = Field(default=12, gt=0)  # and after this long, whatever the activity
     # api/core/login.py: attempts per account from browsers it never logged in from, within
     # login_lock_minutes; attempts per client address (a `limits` rule).
     login_max_failures: int = Field(default=5, gt=0)

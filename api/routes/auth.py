@@ -1,3 +1,4 @@
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
@@ -6,9 +7,11 @@ from fastapi.security import OAuth2PasswordRequestForm
 from api.core.login import TooManyAttempts, log_in
 from api.core.openapi import Problem
 from api.core.rate_limit import client_address
-from api.core.security import create_access_token
-from api.deps import SessionDep, SettingsDep
+from api.core.security import create_access_token, read_access_token
+from api.deps import SessionDep, SettingsDep, StaffDep, StaffTokenDep
 from api.schemas import Token
+from api.store import audit
+from api.store.staff import API_SESSION, open_session, revoke_session
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -50,9 +53,22 @@ def login(
             detail="Incorrect email or password.",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    token = create_access_token(
-        str(user.id),
-        settings.secret_key.get_secret_value(),
-        settings.access_token_expire_minutes,
-    )
+    minutes = settings.access_token_expire_minutes
+    session_id = open_session(session, user, API_SESSION, timedelta(minutes=minutes))
+    token = create_access_token(session_id, settings.secret_key.get_secret_value(), minutes)
     return Token(access_token=token)
+
+
+@router.post(
+    "/logout",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={401: {"model": Problem, "description": "No valid token"}},
+)
+def logout(
+    session: SessionDep, settings: SettingsDep, staff: StaffDep, token: StaffTokenDep
+) -> None:
+    """Revoke this token: it is refused from now on."""
+    session_id = read_access_token(token or "", settings.secret_key.get_secret_value())
+    if session_id:
+        revoke_session(session, session_id)
+    audit.record(session, staff.email, audit.LOGOUT)

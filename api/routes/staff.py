@@ -6,7 +6,6 @@ expiry and CSRF are in api/core/sessions.py; logins are throttled and audited (a
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -17,10 +16,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, sta
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.core import sessions
-from api.core.config import Settings
 from api.core.deliveries import DeliveryHealth, settings_deliveries
-from api.core.login import TooManyAttempts, log_in
-from api.core.rate_limit import client_address
 from api.deps import SessionDep, SettingsDep
 from api.models import LeadStatus, StaffRole, StaffUser, TreatmentInterest
 from api.routes.site import templates
@@ -28,7 +24,13 @@ from api.schemas import NO_NUL
 from api.store import audit
 from api.store.export import export_response
 from api.store.leads import LeadFilter, get_lead, list_leads, status_counts, update_lead
-from api.store.staff import all_staff, normalise_email, set_active, upsert_staff_user
+from api.store.staff import (
+    CONSOLE_SESSION,
+    all_staff,
+    live_session_user,
+    set_active,
+    upsert_staff_user,
+)
 from api.store.stats import summary
 from clinic.rasa_store import transcripts
 
@@ -59,8 +61,8 @@ class Console:
 def console(request: Request, session: SessionDep, settings: SettingsDep) -> Console:
     secret = settings.secret_key.get_secret_value()
     current = sessions.read(request.cookies.get(sessions.COOKIE), secret)
-    user = session.get(StaffUser, current.user_id) if current else None
-    if current is None or user is None or not user.is_active:
+    user = live_session_user(session, current.session_id, CONSOLE_SESSION) if current else None
+    if current is None or user is None or user.id != current.user_id:
         raise LoginRequired(str(request.url.path))
     token = sessions.issue(user.id, secret, settings.session_idle_minutes, current.session_id)
     csrf, idle = sessions.csrf_token(current, secret), settings.session_idle_minutes
@@ -111,77 +113,8 @@ def redirect(request: Request, page: Console, url: str) -> RedirectResponse:
     return response
 
 
-def _safe_next(url: str | None) -> str:
+def safe_next(url: str | None) -> str:
     return url if url and url.startswith("/staff") and not url.startswith("//") else "/staff"
-
-
-# --- log in and out ------------------------------------------------------------------------
-def _login_form(
-    request: Request, settings: Settings, next_url: str | None, error: str | None, code: int = 200
-) -> HTMLResponse:
-    """The login page with a fresh CSRF pair: a random value in a cookie, its HMAC in the form."""
-    nonce = secrets.token_urlsafe(16)
-    csrf = sessions.login_csrf(nonce, settings.secret_key.get_secret_value())
-    context = {"next": _safe_next(next_url), "error": error, "login_csrf": csrf}
-    response = render(request, None, "staff/login.html", context, status_code=code)
-    sessions.set_login_csrf_cookie(response, request, nonce)
-    return response
-
-
-@router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, settings: SettingsDep, next: str | None = None) -> HTMLResponse:
-    return _login_form(request, settings, next, None)
-
-
-@router.post("/login", response_model=None)
-def login(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    email: Annotated[str, Form(max_length=320, pattern=NO_NUL)],
-    password: Annotated[str, Form(max_length=1000)],
-    next: Annotated[str | None, Form()] = None,
-    csrf: Annotated[str | None, Form()] = None,
-) -> Response:
-    secret = settings.secret_key.get_secret_value()
-    nonce = request.cookies.get(sessions.LOGIN_CSRF_COOKIE)
-    if not sessions.login_csrf_ok(nonce, secret, csrf):
-        # A form posted from another site, or one from before the cookie: nothing is tried.
-        return _login_form(request, settings, next, "The form expired: please log in again.", 403)
-    known = sessions.known_browser(
-        request.cookies.get(sessions.DEVICE_COOKIE), normalise_email(email), secret
-    )
-    try:
-        user = log_in(
-            session, request.app.state.login_limits, email, password, client_address(request), known
-        )
-    except TooManyAttempts as error:
-        return _login_form(request, settings, next, str(error), 429)
-    if user is None:
-        return _login_form(request, settings, next, "Incorrect email or password.", 401)
-    response = RedirectResponse(_safe_next(next), status_code=status.HTTP_303_SEE_OTHER)
-    sessions.set_cookie(
-        response,
-        request,
-        sessions.issue(user.id, secret, settings.session_idle_minutes),
-        settings.session_idle_minutes,
-    )
-    sessions.set_device_cookie(response, request, user.email, secret)
-    return response
-
-
-@router.post("/logout")
-def logout(
-    page: ConsoleDep,
-    session: SessionDep,
-    settings: SettingsDep,
-    csrf: Annotated[str | None, Form()] = None,
-) -> RedirectResponse:
-    checked(page, settings, csrf)
-    audit.record(session, page.user.email, audit.LOGOUT)
-    response = RedirectResponse("/staff/login", status_code=status.HTTP_303_SEE_OTHER)
-    sessions.clear_cookie(response)
-    return response
 
 
 # --- leads ---------------------------------------------------------------------------------

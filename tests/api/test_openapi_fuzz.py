@@ -5,6 +5,7 @@ match what the schema documents (status codes, content types, response bodies)."
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 import schemathesis
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.core.config import Settings
 from api.core.security import create_access_token
 from api.models import StaffRole
-from api.store.staff import upsert_staff_user
+from api.store.staff import API_SESSION, open_session, upsert_staff_user
 from tests.api.conftest import SERVICE_TOKEN, make_app
 
 
@@ -30,8 +31,9 @@ def fuzzed_app(settings: Settings, session_factory: sessionmaker[Session]) -> It
         admin, _created = upsert_staff_user(
             session, "admin@clinic.example", "fuzzing admin passphrase", StaffRole.admin
         )
+        session_id = open_session(session, admin, API_SESSION, timedelta(hours=1))
         app.state.admin_token = create_access_token(
-            str(admin.id), settings.secret_key.get_secret_value(), 60
+            session_id, settings.secret_key.get_secret_value(), 60
         )
     yield app
 
