@@ -107,3 +107,34 @@ def test_staff_role_has_no_export(page: Page, stack: Stack) -> None:
     expect(page.get_by_role("link", name="Export CSV")).to_have_count(0)
     response = page.request.get(stack.site + "/staff/export.csv")
     assert response.status == 403
+
+
+AXE = (
+    Path(__file__).resolve().parents[2] / "api" / "web" / "node_modules" / "axe-core" / "axe.min.js"
+)
+
+
+def serious_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is now."""
+    found = page.evaluate(
+        "async () => (await axe.run()).violations"
+        ".filter(v => ['serious', 'critical'].includes(v.impact))"
+        ".map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)"
+    )
+    return list(found)
+
+
+def test_every_console_page_passes_axe(page: Page, stack: Stack) -> None:
+    """The console's pages for an admin, a lead with a transcript included."""
+    lead_id = urgent_lead_from_a_conversation(stack)
+    # An init script is injected by the browser itself: the pages' CSP does not apply to it.
+    page.add_init_script(path=str(AXE))
+    page.goto(stack.site + "/staff/login")
+    findings = {"/staff/login": serious_violations(page)}
+    log_in(page, stack, ADMIN_EMAIL, ADMIN_PASSWORD)
+    for path in ("/staff", f"/staff/leads/{lead_id}", "/staff/summary", "/staff/audit"):
+        page.goto(stack.site + path)
+        findings[path] = serious_violations(page)
+    page.goto(stack.site + "/staff/users")
+    findings["/staff/users"] = serious_violations(page)
+    assert findings == {path: [] for path in findings}
