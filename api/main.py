@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.core import openapi
+from api.core.body_limit import BodyLimit
 from api.core.config import Settings, get_settings
 from api.core.login import LoginLimits
 from api.core.rate_limit import RateLimit
@@ -40,15 +41,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
     )
 
-    @app.middleware("http")
-    async def limit_body_size(request: Request, call_next: CallNext) -> Response:
-        declared = request.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > settings.max_body_bytes:
-            return JSONResponse(
-                status_code=413,
-                content={"detail": f"Request body is larger than {settings.max_body_bytes} bytes."},
-            )
-        return await call_next(request)
+    # Outermost of the project's middleware: counts chunked bodies too, before any route reads.
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
     @app.exception_handler(staff.LoginRequired)
     async def to_login_page(_request: Request, exc: staff.LoginRequired) -> RedirectResponse:

@@ -197,6 +197,28 @@ def test_oversized_body_is_413(client: TestClient) -> None:
     assert "larger than" in response.json()["detail"]
 
 
+@pytest.mark.parametrize("path", ["/api/leads", "/api/auth/token", "/staff/login"])
+def test_an_oversized_chunked_body_is_413_before_any_route_reads_it(
+    client: TestClient, path: str
+) -> None:
+    """Chunked transfer declares no length: the count is of what arrives."""
+    chunks = (b"x" * 16384 for _ in range(512))  # 8 MiB, 16 KiB at a time
+    response = client.post(path, content=chunks, headers=service_headers())
+    assert "content-length" not in response.request.headers  # chunked, as a streaming client
+    assert response.status_code == 413
+    assert "larger than 65536 bytes" in response.json()["detail"]
+
+
+def test_a_chunked_body_under_the_limit_reaches_the_route(client: TestClient) -> None:
+    body = json.dumps(lead_body()).encode()
+    response = client.post(
+        "/api/leads",
+        content=(body[i : i + 100] for i in range(0, len(body), 100)),
+        headers={**service_headers(), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 201, response.text
+
+
 def test_triage_and_consent_record_are_stored(
     client: TestClient, staff_headers: dict[str, str]
 ) -> None:

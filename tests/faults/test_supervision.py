@@ -8,8 +8,10 @@ an operator's `kill -9` or the OOM killer would.
 from __future__ import annotations
 
 import os
+import sqlite3
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -151,3 +153,33 @@ def test_leads_given_while_the_api_is_down_two_minutes_reach_it_through_the_outb
         time.sleep(2)
     assert [len(supervised.leads_for(sender)) for sender in senders] == [1, 1]
     assert list(supervised.outbox.glob("*.json")) == []
+
+
+def test_yes_repeated_after_the_action_server_died_mid_delivery_gives_the_same_lead(
+    supervised: Supervised,
+) -> None:
+    """The action server is killed while it delivers (the API held up by a locked database);
+    the visitor gets the apology, says "yes" again once it is back, and one lead exists."""
+    sender = start_form(supervised)
+    to_summary(supervised, sender, "310 555 0171")
+    database = sqlite3.connect(supervised.data / "leads.db", isolation_level=None, timeout=30)
+    try:
+        database.execute("BEGIN EXCLUSIVE")  # the API's insert waits
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            first = pool.submit(supervised.chat, sender, "yes")
+            time.sleep(1.5)  # the submit action is waiting on the API
+            old_pid = supervised.kill("actions")
+            first_reply = first.result(timeout=120)
+    finally:
+        database.execute("ROLLBACK")
+        database.close()
+    supervised.wait_back("actions", old_pid)
+    last_reply = supervised.chat(sender, "yes")  # the visitor tries again
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not supervised.leads_for(sender):
+        time.sleep(2)
+    time.sleep(5)  # a second delivery, if there were one, would land now
+    leads = supervised.leads_for(sender)
+    # Exactly one holds: the lead is stored once, or the visitor was told to call the clinic.
+    assert len(leads) <= 1, "a repeated yes made a second lead"
+    assert leads or "(310) 555-0142" in first_reply + last_reply
