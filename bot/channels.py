@@ -9,6 +9,7 @@ subclasses keep Rasa's channels (same names, so the URLs stay /socket.io and
   from RASA_CORS_ORIGINS); requests without an Origin (servers, curl) are not from a page;
 - issue socket.io conversation ids themselves: a client may only resume an id of the shape the
   server issues (a random UUID), so an id can never be chosen or derived from something guessable;
+  and a message counts for the conversation its socket was confirmed, never one it names;
 - never leave a visitor in silence (NeverSilent below), and give the model only characters a
   person can type (clinic.clean_text.visible_text).
 """
@@ -157,11 +158,31 @@ class SiteSocketIOInput(NeverSilent, SocketIOInput):
         # Turns python-engineio's own Origin check back on (see the module docstring).
         sio.eio.cors_allowed_origins = list(getattr(self, "allowed_origins", []))
 
+        namespace = self.namespace or "/"
+        handlers = sio.handlers[namespace]
+        rasas_message, rasas_disconnect = handlers[self.user_message_evt], handlers["disconnect"]
+        # The conversation each socket was confirmed: Rasa takes a message's own `session_id`,
+        # so a client could write into, and read the replies of, any conversation it names.
+        issued: dict[str, str] = {}
+
         async def session_request(sid: str, data: dict | None) -> None:
             session_id = issued_session_id((data or {}).get("session_id"))
+            issued[sid] = session_id
             if self.session_persistence:
                 sio.enter_room(sid, session_id)
             await sio.emit("session_confirm", session_id, room=sid)
 
+        async def message(sid: str, data: Any) -> None:
+            data = dict(data) if isinstance(data, dict) else {}
+            # No confirmed session: Rasa ignores the message (with persistence) as it should.
+            data["session_id"] = issued.get(sid)
+            await rasas_message(sid, data)
+
+        async def disconnect(sid: str) -> None:
+            issued.pop(sid, None)
+            await rasas_disconnect(sid)
+
         sio.on("session_request", session_request, namespace=self.namespace)
+        sio.on(self.user_message_evt, message, namespace=self.namespace)
+        sio.on("disconnect", disconnect, namespace=self.namespace)
         return webhook

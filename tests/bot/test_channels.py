@@ -70,3 +70,25 @@ async def test_the_model_gets_only_characters_a_person_can_type() -> None:
     for text in ("Santa Monica\ud83d", "José\x00 \u202e王芳\u200b", "two\nlines\tand tab\x1b[2J"):
         await guarded(UserMessage(text, CollectingOutputChannel(), "conversation-8"))
     assert seen == ["Santa Monica", "José 王芳", "two\nlines\tand tab[2J"]
+
+
+@pytest.mark.asyncio
+async def test_a_socket_message_counts_for_its_own_conversation_never_one_it_names() -> None:
+    heard: list[str] = []
+
+    async def dialogue(message: UserMessage) -> None:
+        heard.append(message.sender_id)
+
+    channel = SiteSocketIOInput.from_credentials({"session_persistence": True})
+    channel.blueprint(dialogue)
+    assert channel.sio is not None
+    channel.sio.enter_room = lambda *args, **kwargs: None  # no engine.io connection here
+    handlers = channel.sio.handlers[channel.namespace or "/"]
+    await handlers["session_request"]("socket-1", {})
+    victim = uuid.uuid4().hex
+    await handlers[channel.user_message_evt]("socket-1", {"message": "hi", "session_id": victim})
+    await handlers[channel.user_message_evt]("socket-2", {"message": "hi", "session_id": victim})
+    assert len(heard) == 1 and heard[0] != victim  # the unconfirmed socket-2 is ignored
+    await handlers["disconnect"]("socket-1")
+    await handlers[channel.user_message_evt]("socket-1", {"message": "hi", "session_id": victim})
+    assert len(heard) == 1
