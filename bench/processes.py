@@ -73,12 +73,14 @@ def _is_rasa(process: psutil.Process) -> bool:
         command = process.cmdline()
     except psutil.Error:
         return False
-    return any(Path(part).name == "rasa" for part in command[:2]) and "run" in command
+    # `rasa run` (the floor) or `python -m bot.serve run` (the project: the log guard first).
+    launcher = any(Path(part).name == "rasa" for part in command[:2]) or "bot.serve" in command[:3]
+    return launcher and "run" in command
 
 
 def rasa_server(port: int) -> psutil.Process:
     """The Rasa server listening on `port`, found by process: the listener, or the `rasa run`
-    process it descends from (a Sanic worker's parent)."""
+    (or `bot.serve run`) process it descends from (a Sanic worker's parent)."""
     found = listener(port)
     if found is None:
         raise RuntimeError(f"nothing listens on port {port}")
